@@ -1,0 +1,2 @@
+import Attune
+print("attune")
