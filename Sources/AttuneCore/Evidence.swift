@@ -46,7 +46,8 @@ public struct Evidence: Sendable, Hashable {
     /// -1 (very calm, low energy) ... 1 (very activated), or nil.
     public var arousal: Reading?
     /// 0...1: how much this cue as a whole should count (a posture annotator's confidence, say).
-    /// Scales the readings' weight in fusion and the tags' strength.
+    /// The fusion stage scales the readings' weight by it; tag strengths are
+    /// taken as given, so a plugin folds confidence into them itself.
     public var confidence: Double
     public var tags: [CueTag]
     /// Problems worth telling the user about without rejecting the cue

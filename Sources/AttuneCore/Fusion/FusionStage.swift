@@ -1,0 +1,93 @@
+/// The fusion stage keeps a running estimate of each person's affect from the
+/// evidence the channel plugins produce. One `State` per session.
+///
+/// Replaceable: a bus is generic over its fusion stage, so a lab can try
+/// another model (a particle filter, a learned one) with the same channels,
+/// policy and adapters.
+public protocol FusionStage: Sendable {
+    associatedtype State: Sendable
+    func makeState() -> State
+    /// Moves the session's clock forward: estimates relax toward baseline, tags fade.
+    func advance(_ state: inout State, to t: Double)
+    /// Folds in one cue's evidence (the clock is already at `cue.t`).
+    func apply(_ evidence: Evidence, of cue: Cue, channel: ChannelInfo, to state: inout State)
+    /// What the policy and the adapters see.
+    func snapshot(_ state: State) -> FusedState
+}
+
+/// What the bus tells the fusion stage about a channel.
+public struct ChannelInfo: Sendable, Hashable {
+    public var name: String
+    /// Position in the registry; stable for the run.
+    public var index: Int
+    public init(name: String, index: Int) { self.name = name; self.index = index }
+}
+
+/// A tag as it stands now: its level after accumulation and decay, and the
+/// latest reason behind it.
+public struct TagLevel: Sendable, Hashable {
+    public var name: String
+    public var level: Double
+    public var channel: String
+    public var reason: String
+    public init(name: String, level: Double, channel: String, reason: String) {
+        self.name = name
+        self.level = level
+        self.channel = channel
+        self.reason = reason
+    }
+}
+
+/// One person's fused state at a moment.
+public struct TrackSnapshot: Sendable, Hashable {
+    public var valence: Double = 0
+    public var valenceSD: Double = 0.5
+    public var arousal: Double = 0
+    public var arousalSD: Double = 0.5
+    /// 0...1: how much of the prior uncertainty about valence the evidence has
+    /// removed. Near 0 at the start and after a long silence.
+    public var coverage: Double = 0
+    /// 0...1: high arousal with negative valence, or flooding cues.
+    public var flooded: Double = 0
+    /// 0...1: the share of recent words that are this person's.
+    public var talkShare: Double = 0
+    /// Active tags, strongest first.
+    public var tags: [TagLevel] = []
+    /// Number of cues applied to this track so far.
+    public var cues: Int = 0
+
+    public init() {}
+
+    public func level(of tag: String) -> Double {
+        for t in tags where t.name == tag { return t.level }
+        return 0
+    }
+}
+
+/// How the two people move together.
+public struct Synchrony: Sendable, Hashable {
+    /// Exponentially windowed correlation of the two arousal tracks (-1...1), nil until both vary.
+    public var arousalCorrelation: Double?
+    /// 0...1: overlap of the two people's current posture cues.
+    public var mirroring: Double = 0
+    public init(arousalCorrelation: Double? = nil, mirroring: Double = 0) {
+        self.arousalCorrelation = arousalCorrelation
+        self.mirroring = mirroring
+    }
+}
+
+/// The fusion stage's output for one moment of one session.
+public struct FusedState: Sendable, Hashable {
+    public var t: Double = 0
+    public var other = TrackSnapshot()
+    public var listener = TrackSnapshot()
+    /// 0...1: how much the other person's channels disagree (words vs voice vs body).
+    public var incongruence: Double = 0
+    /// Why, in words: which channels disagree and how.
+    public var incongruenceReason: String = ""
+    public var incongruenceChannels: String = ""
+    public var sync = Synchrony()
+    /// Tags that arrived with the cue just applied (new evidence, as opposed to lingering).
+    public var freshTags: [String] = []
+    public init() {}
+}

@@ -1,0 +1,352 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The default fusion stage: per person and per dimension, a mean-reverting
+/// (Ornstein–Uhlenbeck) state with Kalman updates.
+///
+/// Between cues, over `dt` seconds with half-life `h` (λ = ln 2 / h):
+///
+///     mean     ← baseline + (mean − baseline)·e^(−λ·dt)
+///     variance ← σ² + (variance − σ²)·e^(−2λ·dt)          σ = priorSD
+///
+/// so old cues fade and uncertainty grows back to the prior. A reading `z`
+/// with variance `r` from a channel of reliability `ρ` in a cue of confidence
+/// `c` is an observation with variance `R = r / (ρ·c)`:
+///
+///     K = variance / (variance + R);  mean += K·(z − mean);  variance *= (1 − K)
+///
+/// Tags accumulate as independent evidence (`level ← 1 − (1 − level)(1 − s)`),
+/// are held at full strength until an interval's `holdUntil`, then halve every
+/// half-life. See `Protocols/fusion.md`.
+public struct KalmanFusion: FusionStage {
+    public var configuration: FusionConfiguration
+
+    public init(configuration: FusionConfiguration = .init()) {
+        self.configuration = configuration
+    }
+
+    public struct State: Sendable {
+        var t: Double = 0
+        var other = Track()
+        var listener = Track()
+        var sync = SyncStats()
+        var fresh: [String] = []
+    }
+
+    public func makeState() -> State {
+        var s = State()
+        let prior = configuration.priorSD * configuration.priorSD
+        for source in Source.allCases {
+            s[source].valence = Dimension(mean: configuration.baselineValence, variance: prior)
+            s[source].arousal = Dimension(mean: configuration.baselineArousal, variance: prior)
+        }
+        return s
+    }
+
+    public func advance(_ state: inout State, to t: Double) {
+        let dt = t - state.t
+        state.fresh.removeAll(keepingCapacity: true)
+        guard dt > 0 else { return }
+        let c = configuration
+        let prior = c.priorSD * c.priorSD
+        for source in Source.allCases {
+            state[source].valence.relax(toward: c.baselineValence, prior: prior, dt: dt, halfLife: c.valenceHalfLife)
+            state[source].arousal.relax(toward: c.baselineArousal, prior: prior, dt: dt, halfLife: c.arousalHalfLife)
+            state[source].decayTags(from: state.t, to: t, configuration: c)
+            state[source].words *= halving(dt, c.talkShareHalfLife)
+        }
+        state.sync.decay(halving(dt, c.syncHalfLife))
+        state.t = t
+    }
+
+    public func apply(_ evidence: Evidence, of cue: Cue, channel: ChannelInfo, to state: inout State) {
+        let c = configuration
+        let weight = c.reliability(of: channel.name) * clamp(evidence.confidence, 0, 1)
+        var track = state[cue.source]
+        track.cues += 1
+        if weight > 0 {
+            if let r = evidence.valence {
+                track.valence.observe(clamp(r.value, -1, 1), variance: max(r.variance, 1e-4) / weight)
+                track.noteChannelValence(channel, value: clamp(r.value, -1, 1), variance: r.variance,
+                                         weight: weight, t: cue.t, verbal: c.verbalChannels.contains(channel.name))
+            }
+            if let r = evidence.arousal {
+                track.arousal.observe(clamp(r.value, -1, 1), variance: max(r.variance, 1e-4) / weight)
+            }
+        }
+        for tag in evidence.tags where tag.strength > 0 {
+            let s = clamp(tag.strength, 0, 1)
+            track.addTag(tag, strength: s, channel: channel.name, at: cue.t,
+                         halfLife: tag.halfLife ?? c.halfLife(ofTag: tag.name))
+            state.fresh.append(tag.name)
+        }
+        if cue.channel == "text", let text = cue.value["text"]?.string {
+            track.words += Double(wordCount(text))
+        }
+        state[cue.source] = track
+        state.sync.observe(other: state.other.arousal.mean, listener: state.listener.arousal.mean)
+    }
+
+    public func snapshot(_ state: State) -> FusedState {
+        let c = configuration
+        var out = FusedState()
+        out.t = state.t
+        out.other = state.other.snapshot(configuration: c, t: state.t)
+        out.listener = state.listener.snapshot(configuration: c, t: state.t)
+        let totalWords = state.other.words + state.listener.words
+        if totalWords > 0.5 {
+            out.other.talkShare = state.other.words / totalWords
+            out.listener.talkShare = state.listener.words / totalWords
+        }
+        let (inc, why, channels) = state.other.incongruence(configuration: c, t: state.t)
+        out.incongruence = inc
+        out.incongruenceReason = why
+        out.incongruenceChannels = channels
+        out.sync = Synchrony(arousalCorrelation: state.sync.correlation, mirroring: mirroring(state.other, state.listener))
+        out.freshTags = state.fresh
+        return out
+    }
+
+    /// Overlap of the two people's current posture tags (Ruzicka similarity of levels).
+    private func mirroring(_ a: Track, _ b: Track) -> Double {
+        var minSum = 0.0, maxSum = 0.0
+        for tag in a.tags where tag.channel == "posture" {
+            let other = b.tags.first { $0.name == tag.name && $0.channel == "posture" }?.effective ?? 0
+            minSum += min(tag.effective, other)
+            maxSum += max(tag.effective, other)
+        }
+        for tag in b.tags where tag.channel == "posture" && !a.tags.contains(where: { $0.name == tag.name && $0.channel == "posture" }) {
+            maxSum += tag.effective
+        }
+        return maxSum > 0 ? minSum / maxSum : 0
+    }
+}
+
+extension KalmanFusion.State {
+    subscript(source: Source) -> Track {
+        get { source == .other ? other : listener }
+        set { if source == .other { other = newValue } else { listener = newValue } }
+    }
+}
+
+// MARK: - Pieces of a track
+
+struct Dimension: Sendable {
+    var mean: Double = 0
+    var variance: Double = 0.25
+
+    mutating func relax(toward baseline: Double, prior: Double, dt: Double, halfLife: Double) {
+        let k = halving(dt, halfLife)
+        mean = baseline + (mean - baseline) * k
+        variance = prior + (variance - prior) * k * k
+    }
+
+    mutating func observe(_ z: Double, variance r: Double) {
+        let gain = variance / (variance + r)
+        mean = clamp(mean + gain * (z - mean), -1, 1)
+        variance *= (1 - gain)
+    }
+}
+
+struct ActiveTag: Sendable {
+    var name: String
+    /// The decaying part.
+    var level: Double
+    /// The held part (an interval annotation still running), and until when.
+    var held: Double
+    var holdUntil: Double
+    var halfLife: Double
+    var channel: String
+    var reason: String
+
+    var effective: Double { 1 - (1 - level) * (1 - held) }
+}
+
+/// Last valence reading per channel, for measuring disagreement between channels.
+struct ChannelValence: Sendable {
+    var channel: String
+    var value: Double
+    /// 0...1: how much this reading says (precision share times reliability and confidence).
+    var weight: Double
+    var t: Double
+    var verbal: Bool
+}
+
+struct Track: Sendable {
+    var valence = Dimension()
+    var arousal = Dimension()
+    var tags: [ActiveTag] = []
+    var channelValence: [ChannelValence] = []
+    /// Exponentially decayed word count, for talk share.
+    var words: Double = 0
+    var cues: Int = 0
+
+    mutating func addTag(_ tag: CueTag, strength s: Double, channel: String, at t: Double, halfLife: Double) {
+        let i = tags.firstIndex { $0.name == tag.name } ?? {
+            tags.append(ActiveTag(name: tag.name, level: 0, held: 0, holdUntil: t, halfLife: halfLife, channel: channel, reason: tag.reason))
+            return tags.count - 1
+        }()
+        if let until = tag.holdUntil, until > t {
+            tags[i].held = max(tags[i].held, s)
+            tags[i].holdUntil = max(tags[i].holdUntil, until)
+        } else {
+            tags[i].level = 1 - (1 - tags[i].level) * (1 - s)
+        }
+        tags[i].halfLife = halfLife
+        tags[i].channel = channel
+        tags[i].reason = tag.reason
+    }
+
+    mutating func decayTags(from t0: Double, to t1: Double, configuration c: FusionConfiguration) {
+        var i = 0
+        while i < tags.count {
+            var tag = tags[i]
+            tag.level *= halving(t1 - t0, tag.halfLife)
+            if tag.held > 0, tag.holdUntil < t1 {
+                // The interval ended between t0 and t1: from then on its strength decays too.
+                let released = tag.held * halving(t1 - max(tag.holdUntil, t0), tag.halfLife)
+                tag.level = 1 - (1 - tag.level) * (1 - released)
+                tag.held = 0
+            }
+            if tag.effective < c.tagFloor {
+                tags.remove(at: i)
+            } else {
+                tags[i] = tag
+                i += 1
+            }
+        }
+    }
+
+    mutating func noteChannelValence(_ channel: ChannelInfo, value: Double, variance: Double, weight: Double, t: Double, verbal: Bool) {
+        // Precision share: a reading as uncertain as the prior says little about disagreement.
+        let w = clamp(weight, 0, 1) * 0.25 / (0.25 + max(variance, 1e-4))
+        if let i = channelValence.firstIndex(where: { $0.channel == channel.name }) {
+            channelValence[i] = ChannelValence(channel: channel.name, value: value, weight: w, t: t, verbal: verbal)
+        } else {
+            channelValence.append(ChannelValence(channel: channel.name, value: value, weight: w, t: t, verbal: verbal))
+        }
+    }
+
+    func snapshot(configuration c: FusionConfiguration, t: Double) -> TrackSnapshot {
+        var s = TrackSnapshot()
+        s.valence = valence.mean
+        s.valenceSD = valence.variance.squareRoot()
+        s.arousal = arousal.mean
+        s.arousalSD = arousal.variance.squareRoot()
+        let prior = c.priorSD * c.priorSD
+        s.coverage = clamp(1 - valence.variance / prior, 0, 1)
+        s.cues = cues
+        s.tags = tags.map { TagLevel(name: $0.name, level: $0.effective, channel: $0.channel, reason: $0.reason) }
+            .sorted { $0.level != $1.level ? $0.level > $1.level : $0.name < $1.name }
+        // Flooding: the state says it, or the tags do.
+        let f = c.flooding
+        let byState = clamp((arousal.mean - f.arousalThreshold) / f.arousalRange, 0, 1)
+            * clamp(-valence.mean / f.valenceRange, 0, 1)
+        var byTags = 0.0
+        for tag in tags {
+            if let w = f.tags[tag.name] { byTags = 1 - (1 - byTags) * (1 - w * tag.effective) }
+        }
+        s.flooded = max(byState, byTags)
+        return s
+    }
+
+    /// Disagreement between channels about valence, and denial in words while the body shows distress.
+    func incongruence(configuration c: FusionConfiguration, t: Double) -> (Double, String, String) {
+        var best = 0.0, why = "", which = ""
+        for i in channelValence.indices {
+            for j in channelValence.indices where j > i {
+                let a = channelValence[i], b = channelValence[j]
+                let fa = a.weight * halving(t - a.t, c.incongruenceHalfLife)
+                let fb = b.weight * halving(t - b.t, c.incongruenceHalfLife)
+                let d = abs(a.value - b.value) * (fa * fb).squareRoot() / c.incongruenceScale
+                if d > best {
+                    best = d
+                    which = "\(a.channel)+\(b.channel)"
+                    why = "\(a.channel) says valence \(signed(a.value)) but \(b.channel) says \(signed(b.value))"
+                }
+            }
+        }
+        var denial = 0.0, denialReason = ""
+        for tag in tags where c.denialTags.contains(tag.name) && tag.effective > denial {
+            denial = tag.effective
+            denialReason = tag.reason
+        }
+        if denial > 0 {
+            var shown = 0.0, shownReason = "", shownChannel = ""
+            for tag in tags where c.nonverbalDistressTags.contains(tag.name) && tag.effective > shown {
+                shown = tag.effective
+                shownReason = tag.reason
+                shownChannel = tag.channel
+            }
+            for cv in channelValence where !cv.verbal {
+                let neg = max(0, -cv.value) * cv.weight * halving(t - cv.t, c.incongruenceHalfLife) * 2
+                if neg > shown {
+                    shown = min(1, neg)
+                    shownReason = "\(cv.channel) valence \(signed(cv.value))"
+                    shownChannel = cv.channel
+                }
+            }
+            let d = denial * shown
+            if d > best {
+                best = d
+                which = "text+\(shownChannel)"
+                why = "words minimise (\(denialReason)) while \(shownChannel) shows distress (\(shownReason))"
+            }
+        }
+        return (clamp(best, 0, 1), why, which)
+    }
+}
+
+/// Exponentially windowed covariance of the two arousal tracks.
+struct SyncStats: Sendable {
+    var w = 0.0, mo = 0.0, ms = 0.0, vo = 0.0, vs = 0.0, cov = 0.0
+
+    mutating func decay(_ k: Double) { w *= k }
+
+    mutating func observe(other: Double, listener: Double) {
+        // West's weighted incremental update with unit weight for the new sample.
+        let nw = w + 1
+        let dOther = other - mo, dSelf = listener - ms
+        mo += dOther / nw
+        ms += dSelf / nw
+        vo = (vo * w + dOther * (other - mo)) / nw
+        vs = (vs * w + dSelf * (listener - ms)) / nw
+        cov = (cov * w + dOther * (listener - ms)) / nw
+        w = nw
+    }
+
+    var correlation: Double? {
+        guard w >= 3, vo > 1e-6, vs > 1e-6 else { return nil }
+        return clamp(cov / (vo * vs).squareRoot(), -1, 1)
+    }
+}
+
+// MARK: - Helpers
+
+/// e^(−ln2·dt/halfLife): the factor a quantity keeps after `dt` seconds.
+@inline(__always) func halving(_ dt: Double, _ halfLife: Double) -> Double {
+    guard dt > 0 else { return 1 }
+    guard halfLife > 0 else { return 0 }
+    return exp(-0.6931471805599453 * dt / halfLife)
+}
+
+@inline(__always) func clamp(_ x: Double, _ lo: Double, _ hi: Double) -> Double {
+    x.isNaN ? lo : min(max(x, lo), hi)
+}
+
+func signed(_ x: Double) -> String {
+    var bytes: [UInt8] = x >= 0 ? [UInt8(ascii: "+")] : []
+    NumberFormat.append((x * 100).rounded() / 100, decimals: 2, to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+func wordCount(_ text: String) -> Int {
+    var n = 0, inWord = false
+    for b in text.utf8 {
+        let space = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
+        if !space && !inWord { n += 1 }
+        inWord = !space
+    }
+    return n
+}
