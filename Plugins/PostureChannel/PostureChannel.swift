@@ -1,1 +1,153 @@
 import AttuneCore
+
+/// The built-in `posture` channel: body-language annotations, as from ELAN or
+/// a pose pipeline, read through a configurable label table.
+///
+/// ```text
+/// {"t": 12.0, "channel": "posture", "value": {"label": "turned_away", "confidence": 0.8}}
+/// {"t": 20.0, "channel": "posture", "value": {"label": "crying", "end": 34.5}}
+/// ```
+///
+/// - A point label (no `end`) emits tags that fade from `t` with a half-life
+///   (``Configuration/halfLife`` or the label's own).
+/// - An interval (`end` >= `t`) emits tags with `holdUntil: end`: the fusion
+///   stage holds them at full strength until `end`, then they fade with the same half-life.
+/// - `confidence` (default 1) becomes ``Evidence/confidence`` (which weighs the
+///   readings in fusion) and multiplies every tag strength here.
+/// - Unknown labels give no evidence; each is reported once per session and
+///   source and all are counted in ``State/unknownLabelCount``.
+///
+/// ```swift
+/// let posture = PostureChannel(configuration: .init())
+/// var state = posture.makeState()
+/// let e = posture.evidence(from: Cue(t: 3, channel: "posture", value: ["label": "crying"]), state: &state)
+/// // e.tags: distress 0.9, crying 0.9, sadness 0.7; e.valence: -0.8 ± 0.39
+/// ```
+public struct PostureChannel: ChannelPlugin {
+    public let name = "posture"
+    public let configuration: Configuration
+    /// Normalised label → meaning, built once; only looked up, never iterated.
+    private let table: [String: LabelMeaning]
+    /// Normalised alias → normalised label.
+    private let aliasTable: [String: String]
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        var table: [String: LabelMeaning] = [:]
+        for meaning in configuration.labels + configuration.extraLabels {
+            table[Self.normalize(meaning.label)] = meaning
+        }
+        self.table = table
+        var aliases: [String: String] = [:]
+        for (from, to) in configuration.aliases {
+            aliases[Self.normalize(from)] = Self.normalize(to)
+        }
+        self.aliasTable = aliases
+    }
+
+    /// Per session and source: which unknown labels were already reported.
+    public struct State: Sendable {
+        /// Cues whose label (after aliases) is not in the vocabulary, every one of them.
+        public internal(set) var unknownLabelCount = 0
+        /// The distinct unknown labels seen, normalised; each was warned about once.
+        public internal(set) var unknownLabels: Set<String> = []
+        public init() {}
+    }
+
+    public func makeState() -> State { State() }
+
+    // MARK: - Validation
+
+    public func validate(_ value: JSONValue) -> String? {
+        guard let object = value.object else { return "value: expected an object, got \(value.typeName)" }
+        guard let label = object["label"] else { return "value.label: missing" }
+        guard let text = label.string else { return "value.label: expected a string, got \(label.typeName)" }
+        if Self.normalize(text).isEmpty { return "value.label: expected a non-empty string" }
+        if let c = object["confidence"], !c.isNull {
+            guard let n = c.double, n >= 0, n <= 1 else {
+                return "value.confidence: expected a number in 0..1, got \(Self.describe(c))"
+            }
+        }
+        if let e = object["end"], !e.isNull {
+            guard let n = e.double, n.isFinite else {
+                return "value.end: expected a finite number, got \(Self.describe(e))"
+            }
+        }
+        return nil
+    }
+
+    // MARK: - Evidence
+
+    public func evidence(from cue: Cue, state: inout State) -> Evidence {
+        guard let raw = cue.value["label"]?.string else { return .none }
+        guard let found = lookup(raw) else {
+            state.unknownLabelCount += 1
+            let isNew = state.unknownLabels.insert(Self.normalize(raw)).inserted
+            return isNew ? Evidence(warnings: ["posture: unknown label \"\(raw)\" ignored"]) : .none
+        }
+        let (key, meaning) = found
+        let confidence = cue.value["confidence"]?.double ?? configuration.defaultConfidence
+        var warnings: [String] = []
+        var holdUntil: Double? = nil
+        if let end = cue.value["end"]?.double {
+            // The cue's t is only known here, not in validate: an end before it is
+            // most likely a clock mix-up, so keep the label but as a point.
+            if end >= cue.t { holdUntil = end } else {
+                warnings.append("posture: \"\(raw)\" ends before it starts; read as a point label")
+            }
+        }
+        let halfLife = meaning.halfLife ?? configuration.halfLife
+        var reason = "posture: \"\(raw)\""
+        if Self.normalize(raw) != key { reason += " as \(key)" }
+        if let holdUntil { reason += " until \(holdUntil)s" }
+        if confidence < 1 { reason += " (confidence \(confidence))" }
+
+        var tags: [CueTag] = []
+        func add(_ name: String, _ strength: Double) {
+            let s = min(1, max(0, strength)) * confidence
+            guard s > 0 else { return }
+            if let i = tags.firstIndex(where: { $0.name == name }) {
+                tags[i].strength = max(tags[i].strength, s)
+            } else {
+                tags.append(CueTag(name, strength: s, reason: reason, holdUntil: holdUntil, halfLife: halfLife))
+            }
+        }
+        add(meaning.approach >= 0 ? Tag.approach : Tag.withdrawal, abs(meaning.approach))
+        add(meaning.openness >= 0 ? Self.opennessTag : Tag.closed, abs(meaning.openness))
+        add(Tag.distress, meaning.distress)
+        for tag in meaning.tags { add(tag.name, tag.strength) }
+
+        return Evidence(valence: meaning.valence.map { Reading($0, variance: meaning.variance) },
+                        arousal: meaning.arousal.map { Reading($0, variance: meaning.variance) },
+                        confidence: confidence, tags: tags, warnings: warnings)
+    }
+
+    // MARK: - Labels
+
+    /// The vocabulary entry for a label as sent: by name first, then by alias.
+    func lookup(_ raw: String) -> (key: String, meaning: LabelMeaning)? {
+        let key = Self.normalize(raw)
+        if let m = table[key] { return (key, m) }
+        if let target = aliasTable[key], let m = table[target] { return (target, m) }
+        return nil
+    }
+
+    /// Labels from different tools differ in case and separators: `Turned-Away`,
+    /// `turned away` and `turned_away` are one label.
+    public static func normalize(_ label: String) -> String {
+        var out = ""
+        var pending = false
+        for ch in label.lowercased() {
+            if ch == "-" || ch == "_" || ch.isWhitespace { pending = !out.isEmpty } else {
+                if pending { out.append("_"); pending = false }
+                out.append(ch)
+            }
+        }
+        return out
+    }
+
+    private static func describe(_ v: JSONValue) -> String {
+        if let n = v.double { return "\(n)" }
+        return v.typeName
+    }
+}
