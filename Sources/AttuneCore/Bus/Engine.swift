@@ -1,0 +1,146 @@
+/// The bus plus line decoding and bookkeeping: what the CLI, the C API and
+/// embedding code drive. Every line handed in is accounted for:
+/// `read == accepted + rejected`, always.
+///
+/// ```swift
+/// var engine = Engine(bus: CueBus(channels: .standard))
+/// _ = engine.ingest(line: #"{"t":1,"channel":"text","value":{"text":"leave me alone"}}"#)
+/// engine.finish()
+/// for r in engine.drain() { print(r.jsonLine) }
+/// ```
+public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
+    public private(set) var bus: CueBus<Fusion, Policy>
+    private let decoder: LineDecoder
+    private var seenWarnings: Set<String> = []
+    private var newWarnings: [(line: Int, message: String)] = []
+    public private(set) var counts = RunCounts()
+
+    public init(bus: CueBus<Fusion, Policy>) {
+        self.bus = bus
+        self.decoder = LineDecoder(channels: bus.channels, limits: bus.configuration.limits)
+    }
+
+    /// Decodes and pushes one input line (without its newline). The line
+    /// number is the count of lines handed in so far.
+    @discardableResult
+    public mutating func ingest(line bytes: UnsafeRawBufferPointer) -> Result<Void, LineError> {
+        counts.read += 1
+        switch decoder.decode(bytes, line: counts.read) {
+        case .success(let event):
+            accept(event)
+            return .success(())
+        case .failure(let error):
+            reject(error)
+            return .failure(error)
+        }
+    }
+
+    @discardableResult
+    public mutating func ingest(line: String) -> Result<Void, LineError> {
+        var line = line
+        return line.withUTF8 { ingest(line: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// A line too long to hold: counted and rejected without its bytes.
+    public mutating func rejectOverlongLine(length: Int) -> LineError {
+        counts.read += 1
+        let error = LineError(line: counts.read, kind: .tooLong,
+                              message: "line is \(length) bytes, over the \(decoder.limits.maxLineBytes)-byte limit")
+        reject(error)
+        return error
+    }
+
+    /// Pushes a cue built in code; it is validated like a decoded line.
+    @discardableResult
+    public mutating func push(_ cue: Cue) -> Result<Void, LineError> {
+        counts.read += 1
+        var cue = cue
+        if cue.line == 0 { cue.line = counts.read }
+        guard let index = bus.channels.index(of: cue.channel) else {
+            let e = LineError(line: cue.line, kind: .unknownChannel, message: "unknown channel \"\(clip(cue.channel))\"")
+            reject(e)
+            return .failure(e)
+        }
+        guard cue.t.isFinite, cue.t >= 0 else {
+            let e = LineError(line: cue.line, kind: .invalidField, message: "t: must be a finite number >= 0")
+            reject(e)
+            return .failure(e)
+        }
+        if let problem = bus.channels.entries[index].validate(cue.value) {
+            let e = LineError(line: cue.line, kind: .invalidValue, message: "\(cue.channel): \(problem)")
+            reject(e)
+            return .failure(e)
+        }
+        accept(.cue(cue))
+        return .success(())
+    }
+
+    /// End of input: flush every session.
+    public mutating func finish() {
+        bus.finish()
+        collectWarnings()
+        syncBusCounts()
+    }
+
+    public mutating func drain() -> [Recommendation] { bus.drain() }
+
+    public mutating func drain(_ body: (Recommendation) throws -> Void) rethrows { try bus.drain(body) }
+
+    /// Plugin warnings not reported before (each distinct message once per run).
+    public mutating func drainWarnings() -> [(line: Int, message: String)] {
+        defer { newWarnings.removeAll(keepingCapacity: true) }
+        return newWarnings
+    }
+
+    private mutating func accept(_ event: InputEvent) {
+        counts.accepted += 1
+        bus.push(event)
+        collectWarnings()
+        syncBusCounts()
+    }
+
+    private mutating func reject(_ error: LineError) {
+        counts.rejected += 1
+        if error.kind == .blank { counts.blank += 1 }
+    }
+
+    private mutating func collectWarnings() {
+        for w in bus.drainWarnings() {
+            counts.warnings += 1
+            if seenWarnings.insert(w.message).inserted { newWarnings.append(w) }
+        }
+    }
+
+    private mutating func syncBusCounts() {
+        counts.late = bus.counts.late
+        counts.sessions = bus.counts.sessionsOpened
+        counts.emitted = bus.counts.emitted
+    }
+}
+
+/// A run's bookkeeping. `read == accepted + rejected` always holds.
+public struct RunCounts: Sendable, Hashable {
+    public var read = 0
+    public var accepted = 0
+    public var rejected = 0
+    /// Of the rejected lines, how many were blank.
+    public var blank = 0
+    /// Of the accepted events, how many arrived too late to be put in order (applied at the session clock).
+    public var late = 0
+    /// Sessions seen.
+    public var sessions = 0
+    /// Recommendations written.
+    public var emitted = 0
+    /// Plugin warnings (each distinct message is printed once; this counts all).
+    public var warnings = 0
+
+    public init() {}
+
+    /// The one-line summary printed at exit.
+    public var summary: String {
+        "\(read) lines read, \(accepted) accepted, \(rejected) rejected"
+            + (blank > 0 ? " (\(blank) blank)" : "")
+            + ", \(late) late, \(sessions) session\(sessions == 1 ? "" : "s"), \(emitted) recommendation\(emitted == 1 ? "" : "s")"
+            + (warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")
+    }
+}

@@ -1,0 +1,97 @@
+/// What the bus emits: the policy's decision with the state it was made from,
+/// for one session at one moment.
+public struct Recommendation: Sendable, Hashable {
+    /// Session time of the event that produced it.
+    public var t: Double
+    public var session: String
+    /// The input line of that event (0 when the event was fed in code).
+    public var line: Int
+    /// What happened: a channel name for a cue, or `tick` / `end`.
+    public var event: String
+    /// Whose cue it was (nil for control lines).
+    public var source: Source?
+    /// True when the event arrived later than `maxLateness` and was applied at the session's clock.
+    public var late: Bool
+    public var decision: Decision
+    public var state: FusedState
+
+    public var mode: Mode { decision.mode }
+}
+
+extension Recommendation {
+    /// The protocol v1 output line (without the newline), appended to `out`.
+    /// Byte-level on purpose: this runs once per event on the hot path.
+    func writeJSON(into w: inout JSONBytes) {
+        w.raw("{\"t\":"); w.number(t, decimals: 6)
+        w.raw(",\"session\":"); w.string(session)
+        w.raw(",\"line\":"); w.int(line)
+        w.raw(",\"event\":"); w.string(event)
+        if let source { w.raw(",\"source\":\""); w.raw(source == .other ? "other" : "self"); w.byte(UInt8(ascii: "\"")) }
+        if late { w.raw(",\"late\":true") }
+        w.raw(",\"mode\":\""); w.raw(decision.mode.staticName); w.byte(UInt8(ascii: "\""))
+        w.raw(",\"confidence\":"); w.number(decision.confidence)
+        w.raw(",\"changed\":"); w.bool(decision.changed)
+        w.raw(",\"risk\":"); w.bool(decision.risk)
+        w.raw(",\"scores\":{\"comfort\":"); w.number(decision.scores.comfort)
+        w.raw(",\"space\":"); w.number(decision.scores.space)
+        w.raw(",\"question\":"); w.number(decision.scores.question)
+        w.raw(",\"reflect\":"); w.number(decision.scores.reflect)
+        w.raw("},\"other\":")
+        writeTrack(state.other, into: &w)
+        w.raw(",\"incongruence\":"); w.number(state.incongruence)
+        w.raw(",\"tags\":[")
+        for (i, tag) in state.other.tags.enumerated() {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.raw("{\"tag\":"); w.string(tag.name)
+            w.raw(",\"level\":"); w.number(tag.level)
+            w.raw(",\"channel\":"); w.string(tag.channel)
+            w.byte(UInt8(ascii: "}"))
+        }
+        w.raw("]},\"self\":")
+        writeTrack(state.listener, into: &w)
+        w.raw(",\"flooded\":"); w.bool(state.listener.flooded >= 0.5)
+        w.raw("},\"sync\":{\"arousal_corr\":")
+        if let r = state.sync.arousalCorrelation { w.number(r) } else { w.raw("null") }
+        w.raw(",\"mirroring\":"); w.number(state.sync.mirroring)
+        w.raw("},\"because\":[")
+        for (i, r) in decision.because.enumerated() {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.raw("{\"channel\":"); w.string(r.channel)
+            w.raw(",\"cue\":"); w.string(r.cue)
+            w.raw(",\"weight\":"); w.number(r.weight)
+            w.raw(",\"reason\":"); w.string(r.text)
+            w.byte(UInt8(ascii: "}"))
+        }
+        w.raw("]}")
+    }
+
+    /// Opens the track object and leaves it open for the caller's extra members.
+    private func writeTrack(_ s: TrackSnapshot, into w: inout JSONBytes) {
+        w.raw("{\"valence\":"); w.number(s.valence)
+        w.raw(",\"valence_sd\":"); w.number(s.valenceSD)
+        w.raw(",\"arousal\":"); w.number(s.arousal)
+        w.raw(",\"arousal_sd\":"); w.number(s.arousalSD)
+        w.raw(",\"coverage\":"); w.number(s.coverage)
+        w.raw(",\"flooded_level\":"); w.number(s.flooded)
+        w.raw(",\"talk_share\":"); w.number(s.talkShare)
+        w.raw(",\"cues\":"); w.int(s.cues)
+    }
+
+    /// The output line as a String (tests, the C API, embedding).
+    public var jsonLine: String {
+        var w = JSONBytes()
+        writeJSON(into: &w)
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}
+
+extension Mode {
+    var staticName: StaticString {
+        switch self {
+        case .comfort: return "comfort"
+        case .space: return "space"
+        case .question: return "question"
+        case .reflect: return "reflect"
+        }
+    }
+}
