@@ -1,4 +1,4 @@
 @_exported import AttuneCore
+@_exported import PostureChannel
 @_exported import TextChannel
 @_exported import VoiceChannel
-@_exported import PostureChannel

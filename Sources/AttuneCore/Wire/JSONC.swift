@@ -143,3 +143,24 @@ func jsoncTypeName(_ object: OpaquePointer?) -> String {
     default: return "an unknown type"
     }
 }
+
+extension JSONValue {
+    /// Parses JSON text with json-c (strict: no NaN, no comments, valid UTF-8).
+    ///
+    /// ```swift
+    /// let config = try JSONValue.parse(#"{"policy": {"minDwell": 3}}"#)
+    /// ```
+    public static func parse(_ text: String) throws -> JSONValue {
+        do {
+            return try JSONCParser(depth: 64).parseValue(text)
+        } catch {
+            throw JSONParseError(message: error.description)
+        }
+    }
+}
+
+/// JSON text that json-c could not parse.
+public struct JSONParseError: Error, CustomStringConvertible, Hashable {
+    public var message: String
+    public var description: String { message }
+}

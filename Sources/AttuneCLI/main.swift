@@ -1,2 +1,0 @@
-import Attune
-print("attune")
