@@ -97,8 +97,8 @@ public struct PostureChannel: ChannelPlugin {
             }
         }
         let halfLife = meaning.halfLife ?? configuration.halfLife
-        var reason = "posture: \"\(raw)\""
-        if Self.normalize(raw) != key { reason += " as \(key)" }
+        var reason = raw
+        if Self.normalize(raw) != key { reason += " (as \(key))" }
         if let holdUntil { reason += " until \(holdUntil)s" }
         if confidence < 1 { reason += " (confidence \(confidence))" }
 

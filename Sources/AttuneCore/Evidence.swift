@@ -23,6 +23,7 @@ public struct CueTag: Sendable, Hashable {
     /// 0...1: how sure and how strong.
     public var strength: Double
     /// Short and concrete, quoting the input where it can: `asked for space: "leave me alone"`.
+    /// Without the channel name: a recommendation's reason reads `<channel>: <reason>`.
     public var reason: String
     /// For interval annotations: the tag holds at full strength until this
     /// session time, then decays. Nil for point cues, which start decaying at once.

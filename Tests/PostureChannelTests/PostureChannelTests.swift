@@ -196,7 +196,7 @@ func labelMatchingIgnoresCaseAndSeparators(raw: String) {
     #expect(e.valence == g.valence && e.arousal == g.arousal)
     #expect(e.tags.map(\.name) == g.tags.map(\.name))
     #expect(e.tags.map(\.strength) == g.tags.map(\.strength))
-    #expect(e.tags.first?.reason == "posture: \"Looking-Away\" as gaze_averted")
+    #expect(e.tags.first?.reason == "Looking-Away (as gaze_averted)")
 }
 
 @Test func configurationAddsAliasesAndLabelsAndOverridesBuiltIns() {
@@ -216,7 +216,7 @@ func labelMatchingIgnoresCaseAndSeparators(raw: String) {
     #expect(hug.tags.allSatisfy { $0.halfLife == 12 })
 
     #expect(run(["label": "head_in_hands"], plugin).tags == run(["label": "hugging_self"], plugin).tags.map {
-        var t = $0; t.reason = "posture: \"head_in_hands\" as hugging_self"; return t
+        var t = $0; t.reason = "head_in_hands (as hugging_self)"; return t
     })
 
     let crying = run(["label": "crying"], plugin)
