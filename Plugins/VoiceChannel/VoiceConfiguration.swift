@@ -33,7 +33,7 @@ extension VoiceChannel {
         /// Weighted mean deviations (in spreads) within ± this are treated as "as usual".
         public var arousalDeadZone: Double = 0.5
         /// arousal = tanh((|score| − deadZone) / scale): the score that gives ≈ 0.76.
-        public var arousalScale: Double = 1.5
+        public var arousalScale: Double = 2.0
         /// Variance of an arousal reading from a fully warmed-up baseline with every slot present.
         public var arousalVariance: Double = 0.06
         /// Extra variance while the baseline warms up: added × (1 − baseline confidence).
@@ -50,7 +50,7 @@ extension VoiceChannel {
         public var tenseOnset: Double = 1.5
         public var tenseFull: Double = 3.5
         /// `agitated`: arousal reading where the tag starts and where it is at full strength.
-        public var agitatedOnset: Double = 0.55
+        public var agitatedOnset: Double = 0.6
         public var agitatedFull: Double = 0.9
         /// A slot is named in a reason when it deviates by at least this many spreads.
         public var reasonMinZ: Double = 1.0
