@@ -42,6 +42,10 @@ public struct VoiceChannel: ChannelPlugin {
         var baselines: [RunningBaseline]
         var warnedUnknown: [String] = []
         var warnedNoFeature = false
+        /// The member names of the previous cue and their table indices: a speaker's cues carry the
+        /// same names in the same order, and comparing to the last name is cheaper than hashing it.
+        var lastKeys: [String] = []
+        var lastIndices: [Int] = []
 
         /// The baseline of an accepted feature name, nil for names the channel does not use.
         public func baseline(for feature: String) -> RunningBaseline? {
@@ -95,8 +99,8 @@ public struct VoiceChannel: ChannelPlugin {
         var warnings: [String] = []
         var anyKnown = false
 
-        for member in object {
-            guard let i = VoiceFeatures.index[member.key] else {
+        for (j, member) in object.members.enumerated() {
+            guard let i = lookup(member.key, at: j, state: &state) else {
                 noteUnknown(member.key, state: &state, warnings: &warnings)
                 continue
             }
@@ -126,6 +130,26 @@ public struct VoiceChannel: ChannelPlugin {
         }
         return assess(slots, warnings: warnings)
     }
+
+    /// The table index of `key` (-1: known, unused), nil if unknown; via the per-state name cache.
+    private func lookup(_ key: String, at j: Int, state: inout State) -> Int? {
+        if j < state.lastKeys.count, state.lastKeys[j] == key {
+            let i = state.lastIndices[j]
+            return i == Int.min ? nil : i
+        }
+        let i = VoiceFeatures.index[key]
+        if j < state.lastKeys.count {
+            state.lastKeys[j] = key
+            state.lastIndices[j] = i ?? Int.min
+        } else if j == state.lastKeys.count && j < Self.maxCachedKeys {
+            state.lastKeys.append(key)
+            state.lastIndices.append(i ?? Int.min)
+        }
+        return i
+    }
+
+    /// Enough for a full eGeMAPS export plus a few ids.
+    private static let maxCachedKeys = 128
 
     private func noteUnknown(_ key: String, state: inout State, warnings: inout [String]) {
         guard state.warnedUnknown.count < configuration.maxUnknownWarnings,

@@ -240,6 +240,25 @@ import Testing
         if let tag = d.tag { #expect(e.tag(tag) != nil) }
     }
 
+    @Test func memberOrderAndChangingNameSetsDoNotMatter() {
+        // The per-state name cache must give the same evidence as a fresh lookup.
+        var shuffled = voice.makeState(), plain = voice.makeState()
+        for k in 0..<12 {
+            var value = calmValue(k).object!
+            if k == 10 { value["loudness_db"] = -14 }
+            let members = value.members
+            var rotated = Array(members[(k % members.count)...] + members[..<(k % members.count)])
+            if k % 3 == 0 { rotated.insert(.init(key: "zzz_\(k % 2)", value: 0), at: k % 4) }
+            if k % 4 == 1 { rotated.removeLast() }
+            let kept = JSONObject(members.filter { m in rotated.contains { $0.key == m.key } })
+            var a = voice.evidence(from: cue(.object(JSONObject(rotated))), state: &shuffled)
+            let b = voice.evidence(from: cue(.object(kept)), state: &plain)
+            a.warnings = []
+            #expect(a.arousal?.value == b.arousal?.value && a.tags == b.tags, "cue \(k)")
+            if k == 10 { #expect(b.tag(Tag.agitated) != nil || (b.arousal?.value ?? 0) > 0.2) }
+        }
+    }
+
     // MARK: - Validation
 
     @Test(arguments: [
