@@ -11,6 +11,7 @@ public struct AttuneConfiguration: Codable, Sendable, Equatable {
     public struct Channels: Codable, Sendable, Equatable {
         public var affect = Affect()
         public var posture = PostureChannel.Configuration()
+        public var voice = VoiceChannel.Configuration()
         public init() {}
     }
 
@@ -68,6 +69,7 @@ extension ChannelRegistry {
         var r = ChannelRegistry()
         r.register(AffectChannel(baseVariance: configuration.channels.affect.baseVariance))
         r.register(PostureChannel(configuration: configuration.channels.posture))
+        r.register(VoiceChannel(configuration: configuration.channels.voice))
         return r
     }
 
