@@ -244,10 +244,16 @@ struct Track: Sendable {
         let byState = clamp((arousal.mean - f.arousalThreshold) / f.arousalRange, 0, 1)
             * clamp(-valence.mean / f.valenceRange, 0, 1)
         var byTags = 0.0
+        var strongest: ActiveTag?
         for tag in tags {
-            if let w = f.tags[tag.name] { byTags = 1 - (1 - byTags) * (1 - w * tag.effective) }
+            guard let w = f.tags[tag.name] else { continue }
+            byTags = 1 - (1 - byTags) * (1 - w * tag.effective)
+            if w * tag.effective > (strongest.map { (f.tags[$0.name] ?? 0) * $0.effective } ?? 0) { strongest = tag }
         }
         s.flooded = max(byState, byTags)
+        if let strongest, byTags > byState {
+            s.floodedTag = TagLevel(name: strongest.name, level: strongest.effective, channel: strongest.channel, reason: strongest.reason)
+        }
         return s
     }
 
