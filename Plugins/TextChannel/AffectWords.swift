@@ -280,11 +280,86 @@ enum AffectWords {
     suddenly        surprise:0.5                    0.4     -
     no_way          surprise:0.7                    0.6     0.0
     can_not_believe surprise:0.8                    0.6     -0.3
+    # valence only: senses of common words where VADER's value misleads outside social media
+    heart           -                               -       0.6
+    hands           -                               -       0.0
+    party           -                               -       0.6
+    interest        -                               -       0.8
+    special         -                               -       0.8
+    # valence supplement: general words VADER lacks (project-rated, VADER's -4...4 scale)
+    barbaric        anger:0.3                       0.4     -3.0
+    tyranny         -                               -       -2.8
+    insidious       fear:0.3                        -       -2.5
+    magic           -                               -       1.8
+    magical         joy:0.4                         0.3     2.2
+    plunge          -                               -       -1.5
+    plunged         -                               -       -1.8
+    absurd          -                               -       -1.8
+    incandescent    -                               -       1.8
+    astonishing     surprise:0.8                    0.6     2.0
+    sacrifice       -                               -       -0.8
+    parasite        -                               -       -2.2
+    addicted        -                               -       -2.0
+    addiction       -                               -       -2.2
+    homeless        sadness:0.3                     -       -2.0
+    corruption      anger:0.3                       -       -2.8
+    corrupt         anger:0.3                       -       -2.6
+    execution       -                               -       -2.0
+    flourish        -                               -       2.2
+    thrive          -                               -       2.2
+    thriving        -                               -       2.3
+    famine          sadness:0.3                     -       -3.0
+    epidemic        fear:0.4                        -       -2.5
+    pollution       -                               -       -2.0
+    toxic           -                               -       -2.4
+    decline         -                               -       -1.2
+    layoffs         fear:0.3                        -       -2.2
+    overdose        fear:0.3                        -       -2.8
+    casualties      sadness:0.4                     -       -2.6
+    wounded         sadness:0.3                     -       -2.4
+    slum            -                               -       -1.8
+    filthy          -                               -       -2.5
+    garbage         -                               -       -1.8
+    trash           -                               -       -1.8
+    junk            -                               -       -1.9
+    malfunction     -                               -       -1.8
+    crashed         -                               -       -1.8
+    mold            -                               -       -1.5
+    gem             -                               -       2.3
+    genius          -                               -       2.6
+    tribute         -                               -       1.6
+    modest          -                               -       0.8
+    dazzling        joy:0.3                         0.5     2.6
+    glow            -                               -       1.4
+    inexcusable     anger:0.5                       0.5     -2.6
+    baffling        surprise:0.3                    -       -1.2
+    folly           -                               -       -1.8
+    mayhem          fear:0.3                        0.6     -2.4
+    suffocation     fear:0.5                        -       -2.8
+    fortunately     -                               -       1.8
+    nightmare       fear:0.6                        0.5     -2.8
+    flawed          -                               -       -1.5
+    overpriced      -                               -       -1.6
+    unreliable      -                               -       -1.8
+    bland           -                               -       -1.2
+    stale           -                               -       -1.4
+    unhelpful       -                               -       -1.6
+    buggy           -                               -       -1.6
+    tedious         -                               -       -1.6
+    overrated       -                               -       -1.6
+    underwhelming   sadness:0.2                     -       -1.6
+    forgettable     -                               -       -1.4
+    unwatchable     -                               -       -2.6
+    masterful       -                               -       2.6
+    gripping        -                               -       2.0
+    riveting        -                               -       2.4
+    heartwarming    joy:0.5                         0.2     2.6
     # valence only: words VADER lacks or misreads in conversation
     ok              -                               -0.1    0.5
     okay            -                               -0.1    0.5
     please          -                               -       0.3
     no              -                               -       0.0
+    honestly        -                               -       0.0
     kind_of         -                               -       0.0
     sort_of         -                               -       0.0
     """

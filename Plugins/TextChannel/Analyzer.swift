@@ -85,17 +85,23 @@ extension TextChannel {
             var scoreMul = 1.0
             var negated = false
             var absent = false
+            var relieved = false
+            var pastComma = false
             // Look back within the sentence for negators, absence words and boosters.
             var j = i - 1
             var dist = 0
             while j >= 0, dist < c.negationWindow {
                 let p = tokens[j]
                 if p.isSentenceEnd { break }
+                if p.kind == .comma { pastComma = true }
                 if p.isWord {
                     if contrast.contains(p.text) { break }
                     let decay = 1 - 0.05 * Double(dist)
-                    if negators.contains(p.text) { negated = true }
-                    if absence.contains(p.text) { absent = true }
+                    if !pastComma {
+                        if negators.contains(p.text) { negated = true }
+                        if absence.contains(p.text) { absent = true }
+                        if relief.contains(p.text) { relieved = true }
+                    }
                     if let b = boosters[p.text] {
                         scoreMul += b * decay * (p.caps && capsCounts ? 1 + c.capsEmphasis : 1)
                         rules.append(b > 0 ? "intensified" : "dampened")
@@ -119,6 +125,7 @@ extension TextChannel {
                 var v = b * scoreMul
                 if negated { v *= c.negationFactor; rules.append("negated") }
                 else if absent && v > 0 { v *= c.absenceFactor; rules.append("absence") }
+                else if relieved && v < 0 { v *= c.reliefFactor; rules.append("relief") }
                 if weight[i] < 1 { rules.append("contrast_before") } else if weight[i] > 1 { rules.append("contrast_after") }
                 v *= weight[i]
                 if masked[i] {
@@ -217,6 +224,11 @@ extension TextChannel {
     /// first, then built-in phrases, words and stems.
     private func lookup(_ tokens: [Token], _ i: Int) -> (LexEntry, Int)? {
         let w = tokens[i].text
+        // Single letters ("U.S." gives "u", "s") and numbers carry no sentiment.
+        if tokens[i].isWord {
+            let u = w.utf8
+            if u.count == 1 || u.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return nil }
+        }
         for table in [user, tables] {
             if let ps = table.phrases[w] {
                 for p in ps where i + p.words.count <= tokens.count {

@@ -6,7 +6,7 @@ extension TextChannel {
         // MARK: valence rules
         /// Multiplies a word's score when a negator is within `negationWindow` words before it.
         public var negationFactor = -0.74
-        /// How many words back a negator or booster still counts.
+        /// How many words back a negator or booster still counts (never across a sentence end, "but" or, for negators, a comma).
         public var negationWindow = 3
         public var negators = ["not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "nowhere",
                                "without", "hardly", "barely", "rarely", "seldom", "nope", "cannot", "lack", "lacks"]
@@ -14,6 +14,14 @@ extension TextChannel {
         public var absenceWords = ["miss", "missing", "misses", "missed", "lack", "lacking", "lost", "wish", "without"]
         /// Multiplies a positive word's score after an absence word.
         public var absenceFactor = -0.6
+        /// Verbs of reducing or preventing ("reduce crime", "prevents pain"): a following negative word counts as its relief.
+        public var reliefWords = ["reduce", "reduces", "reduced", "reducing", "decrease", "decreases", "decreasing", "prevent",
+                                  "prevents", "prevented", "preventing", "curb", "curbs", "curbing", "combat", "combating",
+                                  "fight", "fighting", "eliminate", "eliminates", "eliminating", "avoid", "avoids", "avoided",
+                                  "cure", "cures", "cured", "relieve", "relieves", "relieved", "ease", "eases", "eased",
+                                  "fewer", "stop", "stopped", "ending", "ended", "end", "beat", "overcome", "overcame", "survived", "survive"]
+        /// Multiplies a negative word's score after a relief word.
+        public var reliefFactor = -0.4
         /// Fraction added to a word's score per intensifier before it ("really", "so").
         public var intensifierBoost = 0.3
         public var intensifiers = ["really", "very", "so", "extremely", "totally", "completely", "absolutely", "incredibly",

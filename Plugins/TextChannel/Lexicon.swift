@@ -126,11 +126,14 @@ func stemCandidates(_ w: String, _ body: (String) -> Bool) {
         if let l = base.last, base.dropLast().last == l, body(String(base.dropLast())) { return true }
         return false
     }
-    if tryDrop("ied", ["y"]) || tryDrop("ies", ["y"]) { return }
+    if tryDrop("ied", ["y"]) || tryDrop("ies", ["y"]) || tryDrop("iest", ["y"]) || tryDrop("ier", ["y"]) { return }
     if tryDrop("ing", ["", "e"]) { return }
     if tryDrop("ed", ["", "e"]) { return }
     if tryDrop("ness", [""]) { return }
     if tryDrop("ly", ["", "le"]) { return }
     if tryDrop("es", [""]) { return }
     if tryDrop("s", [""]) { return }
+    guard u.count >= 6 else { return }
+    if tryDrop("est", ["", "e"]) { return }
+    if tryDrop("er", ["", "e"]) { return }
 }

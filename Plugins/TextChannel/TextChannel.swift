@@ -22,6 +22,7 @@ public struct TextChannel: ChannelPlugin {
     let boosterPairs: [String: [(String, Double)]]
     let negators: Set<String>
     let absence: Set<String>
+    let relief: Set<String>
     let contrast: Set<String>
     let concessive: Set<String>
     let questionWords: Set<String>
@@ -62,6 +63,7 @@ public struct TextChannel: ChannelPlugin {
         self.boosterPairs = pairs
         self.negators = Set(c.negators)
         self.absence = Set(c.absenceWords)
+        self.relief = Set(c.reliefWords)
         self.contrast = Set(c.contrastWords)
         self.concessive = Set(c.concessiveWords)
         self.questionWords = Set(c.questionWords)
