@@ -117,6 +117,10 @@ extension TextChannel {
             scoreMul = max(0, scoreMul)
 
             var base = entry.valence
+            if base != nil, boosters[t.text] != nil, end == i + 1, i + 1 < tokens.count, tokens[i + 1].isWord,
+               lookup(tokens, i + 1)?.0.valence != nil {
+                base = nil
+            }
             if let b = base, t.text == "like", entry.valenceSource == .vader, b > 0 {
                 if i == 0 || !likeVerbs(tokens[i - 1].text) { base = nil }
             }
@@ -182,7 +186,7 @@ extension TextChannel {
             + c.intensifierArousal * Double(min(boosterCount, 3))
         var arousal: Double?
         var arousalVariance: Double?
-        if arousalWeight > 0 || emphasis > 0 {
+        if arousalWeight > 0 || marks > 0 || capsWords > 0 {
             let base = arousalWeight > 0 ? arousalSum / arousalWeight : 0
             arousal = max(-1, min(1, base + emphasis))
             arousalVariance = max(c.arousalVarianceMin, c.arousalVarianceMax / (1 + c.arousalVarianceDecay * arousalWeight))
@@ -290,7 +294,13 @@ extension TextChannel {
                     if !asks, first < k {
                         let w = tokens[first].text
                         if questionWords.contains(w) { asks = true }
-                        else if c.questionAuxiliaries.contains(w), first + 1 < k, questionPronouns.contains(tokens[first + 1].text) { asks = true }
+                        else if c.questionAuxiliaries.contains(w), first + 1 < k {
+                            // "do it now", "have this" are orders, "is it", "are you" questions
+                            let next = tokens[first + 1].text
+                            let thing = next == "it" || next == "that" || next == "this"
+                            let doOrHave = w == "do" || w == "does" || w == "did" || w == "have" || w == "has"
+                            if questionPronouns.contains(next) && !(thing && doOrHave) { asks = true }
+                        }
                     }
                     if asks, first < tokens.count {
                         let end = min(tokens.count, k + 1)

@@ -28,7 +28,8 @@ extension TextChannel {
                                    "utterly", "super", "too", "truly", "deeply", "highly", "seriously", "awfully",
                                    "terribly", "especially", "particularly", "quite", "fucking", "freaking", "damn",
                                    "insanely", "most", "more", "entirely", "thoroughly", "such", "hugely", "enormously",
-                                   "remarkably", "exceptionally", "unbelievably", "ridiculously", "way"]
+                                   "remarkably", "exceptionally", "unbelievably", "ridiculously", "way", "pretty", "real"]
+        /// (An intensifier or dampener directly before a sentiment word carries no sentiment of its own: "pretty good".)
         /// Fraction removed from a word's score per dampener before it ("kind of", "a bit").
         public var dampenerCut = 0.3
         public var dampeners = ["kind of", "sort of", "kinda", "sorta", "somewhat", "slightly", "a bit", "a little",
@@ -49,7 +50,8 @@ extension TextChannel {
         /// The summed score s becomes s / sqrt(s^2 + alpha): larger alpha, milder valence.
         public var normalizationAlpha = 15.0
         /// "like" counts as a sentiment word only after one of these (I like, would like), not as a preposition.
-        public var likeVerbAfter = ["i", "you", "we", "they", "would", "really", "do", "not", "to", "also", "still", "just", "did", "does", "will"]
+        public var likeVerbAfter = ["i", "you", "we", "they", "would", "really", "do", "not", "to", "also", "still", "just", "did", "does",
+                                    "will", "kinda", "sorta", "of", "actually", "totally", "genuinely", "always", "might", "could", "should"]
         /// Look up inflections by stripping common suffixes when a word is not in any lexicon.
         public var stemming = true
         /// Cue tags whose words do not count for valence ("I'm fine", "not sure" are not pleasant or unpleasant).
@@ -103,7 +105,7 @@ extension TextChannel {
         public var riskStrength = 0.9
         public var riskPhrases = [
             "want|wanna (to) die", "wish i was|were dead", "wish i (had) never (been) born", "kill|hurt|cut myself",
-            "end it all", "end my life", "take my own life", "suicide", "suicidal", "not see the|any point",
+            "end|ending it all", "end|ending|take|taking my (own) life", "suicide", "suicidal", "not see the|any point",
             "no point (in) living|trying|anymore|going", "what is the point anymore|$", "better off without me",
             "better off * without me", "better off if i was|were dead|gone", "can not go on", "can not do this anymore",
             "no reason to live|go", "not want to live|be alive", "not want to be here anymore", "nothing to live for",
