@@ -52,7 +52,8 @@ extension TextChannel {
         var seenHeaderOrEntry = false
         let plain = Tokenizer(emoticons: [])
         var lineNo = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, so it needs its own test.
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             lineNo += 1
             var line = Substring(rawLine)
             if line.hasSuffix("\r") { line = line.dropLast() }
