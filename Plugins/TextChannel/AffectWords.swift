@@ -280,6 +280,33 @@ enum AffectWords {
     suddenly        surprise:0.5                    0.4     -
     no_way          surprise:0.7                    0.6     0.0
     can_not_believe surprise:0.8                    0.6     -0.3
+    # emoji and emoticons (VADER gives most of their valence)
+    😡              anger:0.9                       0.85    -2.6
+    😠              anger:0.8                       0.75    -
+    🤬              anger:1.0                       0.95    -3.0
+    >:(             anger:0.8                       0.7     -
+    😢              sadness:0.8                     -0.1    -
+    😭              sadness:0.9                     0.2     -
+    😞              sadness:0.7                     -0.4    -
+    😔              sadness:0.6                     -0.4    -1.4
+    ☹               sadness:0.6                     -0.2    -
+    🙁              sadness:0.5                     -0.2    -
+    :(              sadness:0.5                     -0.1    -
+    :-(             sadness:0.5                     -0.1    -
+    :'(             sadness:0.9                     0.0     -
+    😱              fear:0.8,surprise:0.5           0.9     -
+    😨              fear:0.8                        0.7     -
+    😰              fear:0.8                        0.6     -1.8
+    😳              shame:0.5,surprise:0.5          0.5     -0.3
+    😮              surprise:0.8                    0.6     0.0
+    😲              surprise:0.9                    0.7     -
+    😂              joy:0.7                         0.7     -
+    🥳              joy:0.9                         0.8     -
+    🎉              joy:0.8                         0.7     -
+    😊              joy:0.7                         0.3     -
+    :)              joy:0.4                         0.2     -
+    :-)             joy:0.4                         0.2     -
+    :D              joy:0.7                         0.5     -
     # valence only: senses of common words where VADER's value misleads outside social media
     heart           -                               -       0.6
     hands           -                               -       0.0
