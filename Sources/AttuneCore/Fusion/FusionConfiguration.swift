@@ -27,6 +27,15 @@ public struct FusionConfiguration: Codable, Sendable, Equatable {
         "risk": 1800, "space_request": 180, "connection_bid": 120, "crying": 60,
         "clipped": 20, "question": 15, "uncertainty": 60, "denial": 60,
     ]
+    /// A fresh tag of strength s weakens the tags it supersedes by the factor
+    /// (1 − s): coming back to talk resolves an earlier request for space,
+    /// turning away undoes leaning in. Keyed by the arriving tag.
+    public var supersedes: [String: [String]] = [
+        "approach": ["withdrawal"],
+        "connection_bid": ["space_request", "withdrawal"],
+        "space_request": ["connection_bid", "approach"],
+        "withdrawal": ["approach"],
+    ]
     /// Tags weaker than this are forgotten (keeps per-session state small).
     public var tagFloor: Double = 0.02
     /// Channels whose readings are words; the rest are non-verbal. Incongruence
@@ -50,6 +59,9 @@ public struct FusionConfiguration: Codable, Sendable, Equatable {
     public var flooding = Flooding()
     /// Seconds for talk-share word counts to halve ("how much of the recent talk is the listener's").
     public var talkShareHalfLife: Double = 60
+    /// Recent words (both people, decayed) needed before talk share is taken at full weight;
+    /// "hello, how are you?" is not yet a conversation to dominate.
+    public var talkShareMinWords: Double = 20
     /// Seconds for the synchrony statistics (arousal correlation, posture mirroring) to halve.
     public var syncHalfLife: Double = 30
 
@@ -58,7 +70,7 @@ public struct FusionConfiguration: Codable, Sendable, Equatable {
         public var arousalRange: Double = 0.35
         public var valenceRange: Double = 0.5
         /// Tag name -> how much it alone says "flooded" (0...1).
-        public var tags: [String: Double] = ["agitated": 0.5, "anger": 0.4, "hostility": 0.6]
+        public var tags: [String: Double] = ["agitated": 0.4, "hostility": 0.5]
         public init() {}
     }
 

@@ -59,6 +59,8 @@ public struct TrackSnapshot: Sendable, Hashable {
     }
     /// 0...1: the share of recent words that are this person's.
     public var talkShare: Double = 0
+    /// 0...1: how much the talk share can be trusted (recent words of both people against `talkShareMinWords`).
+    public var talkShareWeight: Double = 0
     /// Active tags, strongest first.
     public var tags: [TagLevel] = []
     /// Number of cues applied to this track so far.

@@ -77,6 +77,9 @@ public struct KalmanFusion: FusionStage {
         }
         for tag in evidence.tags where tag.strength > 0 {
             let s = clamp(tag.strength, 0, 1)
+            if let superseded = c.supersedes[tag.name] {
+                track.weaken(superseded, by: 1 - s)
+            }
             track.addTag(tag, strength: s, channel: channel.name, at: cue.t,
                          halfLife: tag.halfLife ?? c.halfLife(ofTag: tag.name))
             state.fresh.append(tag.name)
@@ -98,6 +101,9 @@ public struct KalmanFusion: FusionStage {
         if totalWords > 0.5 {
             out.other.talkShare = state.other.words / totalWords
             out.listener.talkShare = state.listener.words / totalWords
+            let weight = clamp(totalWords / max(c.talkShareMinWords, 1), 0, 1)
+            out.other.talkShareWeight = weight
+            out.listener.talkShareWeight = weight
         }
         let (inc, why, channels) = state.other.incongruence(configuration: c, t: state.t)
         out.incongruence = inc
@@ -196,6 +202,13 @@ struct Track: Sendable {
         tags[i].halfLife = halfLife
         tags[i].channel = channel
         tags[i].reason = tag.reason
+    }
+
+    mutating func weaken(_ names: [String], by factor: Double) {
+        for i in tags.indices where names.contains(tags[i].name) {
+            tags[i].level *= factor
+            tags[i].held *= factor
+        }
     }
 
     mutating func decayTags(from t0: Double, to t1: Double, configuration c: FusionConfiguration) {

@@ -59,7 +59,7 @@ public struct ScoringPolicy: ResponsePolicy {
         let l = fused.listener
         add("self_flooded", l.flooded, channel: "self",
             text: "you seem flooded: \(l.floodedReason); settle first")
-        add("self_talk_share", clamp((l.talkShare - 0.5) * 2, 0, 1), channel: "self",
+        add("self_talk_share", clamp((l.talkShare - 0.5) * 2, 0, 1) * l.talkShareWeight, channel: "self",
             text: "you have said \(Int((l.talkShare * 100).rounded())) % of the recent words: listen first")
 
         let risk = o.level(of: c.riskTag) >= c.riskLevel
