@@ -73,7 +73,11 @@ public struct TerminalAdapter: OutputAdapter {
         s += "  → " + paint(r.mode.rawValue.uppercased(), code: TerminalAdapter.modeColor(r.mode), bold: true)
         s += " " + fixed(r.decision.confidence, 2)
         if r.decision.risk { s += " " + paint("RISK", code: 31, bold: true) }
-        let reasons = r.decision.because.prefix(maxReasons).map { clean(TerminalAdapter.shortReason($0)) }
+        var reasons: [String] = []
+        for reason in r.decision.because where reasons.count < maxReasons {
+            let text = clean(TerminalAdapter.shortReason(reason))
+            if !reasons.contains(text) { reasons.append(text) }
+        }
         if !reasons.isEmpty { s += "  " + dim(reasons.joined(separator: "; ")) }
         return s + "\n"
     }
