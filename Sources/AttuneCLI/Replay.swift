@@ -9,6 +9,7 @@ extension AttuneCommand {
         static let configuration = CommandConfiguration(
             commandName: "replay",
             abstract: "Play a recorded cue stream through the engine at the pace of its timestamps.",
+            usage: "attune replay [--speed <x>] <file> [--emit <when>] [--config <file>] [--format <format>] [--output <format:path> ...] [other run options]",
             discussion: """
                 For demos and for testing live consumers: each line is handed to the engine when its \
                 time comes, in real time or --speed times faster, measured on the monotonic clock from \
@@ -26,8 +27,7 @@ extension AttuneCommand {
                   attune replay session.jsonl                      real time, JSON lines
                   attune replay --speed 10 --format tty s.jsonl    ten times faster, readable
                   attune replay session.jsonl | my-consumer        test a live consumer
-                """,
-            usage: "attune replay [--speed <x>] <file> [--emit <when>] [--config <file>] [--format <format>] [--output <format:path> ...] [other run options]"
+                """
         )
 
         @Option(help: ArgumentHelp("How many times faster than real time (default 1; 0.5 is half speed).", valueName: "x"))
