@@ -37,8 +37,8 @@ extension AttuneCommand {
         @Option(help: ArgumentHelp("Only this session (default: every session, in order of appearance).", valueName: "name"))
         var session: String?
 
-        @Option(name: .customLong("incongruence-threshold"), help: ArgumentHelp("Shade spans where incongruence is at least this (0...1, default 0.5).", valueName: "x"))
-        var incongruenceThreshold: Double = 0.5
+        @Option(name: .customLong("incongruence-threshold"), help: ArgumentHelp("Shade spans where incongruence is at least this (0...1, default 0.4).", valueName: "x"))
+        var incongruenceThreshold: Double = 0.4
 
         @Option(help: ArgumentHelp("A configuration override file, as for attune run.", valueName: "file"))
         var config: String?

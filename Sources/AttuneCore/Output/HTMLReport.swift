@@ -91,10 +91,10 @@ public struct ReportCollector: Sendable {
 /// Settings for ``HTMLReport``.
 public struct ReportOptions: Sendable, Hashable {
     /// Incongruence at or above this is highlighted on the charts.
-    public var incongruenceThreshold = 0.5
+    public var incongruenceThreshold = 0.4
     /// Shown under the title (the input file name).
     public var source = ""
-    public init(incongruenceThreshold: Double = 0.5, source: String = "") {
+    public init(incongruenceThreshold: Double = 0.4, source: String = "") {
         self.incongruenceThreshold = incongruenceThreshold
         self.source = source
     }
@@ -145,7 +145,7 @@ public struct ReportSummary: Sendable, Hashable {
     }
     public func hash(into h: inout Hasher) { h.combine(start); h.combine(end); h.combine(spans) }
 
-    public init(_ s: ReportSession, incongruenceThreshold: Double = 0.5) {
+    public init(_ s: ReportSession, incongruenceThreshold: Double = 0.4) {
         let recs = s.recommendations
         let times = recs.map(\.t) + s.cues.map(\.t)
         start = times.min() ?? 0
@@ -411,7 +411,7 @@ public enum HTMLReport {
     }
 
     /// 1, 2 or 5 times a power of ten, giving about 5-10 ticks.
-    static func tickStep(_ span: Double) -> Double {
+    public static func tickStep(_ span: Double) -> Double {
         guard span > 0, span.isFinite else { return 1 }
         var step = 0.001
         var k = 0
