@@ -318,7 +318,7 @@ public enum HTMLReport {
             out.raw("\"><title>"); out.rawString(span.mode.rawValue); out.raw(" from ")
             out.number(span.start, decimals: 1); out.raw(" s (confidence "); out.number(r.decision.confidence, decimals: 2); out.raw(")")
             if r.decision.risk { out.raw(", risk language seen") }
-            for reason in r.decision.because { out.raw("\n\u{2022} "); out.text(reason.text) }
+            for text in distinctReasons(r) { out.raw("\n\u{2022} "); out.text(text) }
             out.raw("</title></rect>\n")
         }
         out.raw("</g>\n")
@@ -475,13 +475,20 @@ public enum HTMLReport {
             out.raw("</td><td><span class=\"mode "); out.rawString(span.mode.rawValue); out.raw("\">"); out.rawString(span.mode.rawValue)
             out.raw("</span>"); if r.decision.risk { out.raw(" <span class=\"risk\">risk</span>") }
             out.raw("</td><td>"); out.number(r.decision.confidence, decimals: 2); out.raw("</td><td>")
-            for (i, reason) in r.decision.because.enumerated() {
+            for (i, text) in distinctReasons(r).enumerated() {
                 if i > 0 { out.raw("; ") }
-                out.text(reason.text)
+                out.text(text)
             }
             out.raw("</td></tr>\n")
         }
         out.raw("</table>\n")
+    }
+
+    /// One tag can feed several features (crying: distress and sadness); say it once.
+    static func distinctReasons(_ r: Recommendation) -> [String] {
+        var seen: [String] = []
+        for reason in r.decision.because where !seen.contains(reason.text) { seen.append(reason.text) }
+        return seen
     }
 
     static let legend: StaticString = """
