@@ -35,8 +35,12 @@ public struct FusionConfiguration: Codable, Sendable, Equatable {
     /// Seconds for a channel's last valence reading to halve in weight when
     /// channels are compared for disagreement.
     public var incongruenceHalfLife: Double = 20
-    /// Valence gap between two fully weighted channels that counts as full incongruence (1.0).
-    public var incongruenceScale: Double = 1.0
+    /// Two channels disagree when their valence readings differ by more than
+    /// their uncertainties explain: z = |v1 − v2| / √(R1 + R2), with R each
+    /// reading's effective variance. Incongruence starts at z = `incongruenceOnset`
+    /// and is full (1.0) at z = `incongruenceFull`.
+    public var incongruenceOnset: Double = 1.0
+    public var incongruenceFull: Double = 3.0
     /// Tags that deny or minimise, and tags that show distress non-verbally:
     /// the first while the second is present is incongruence ("I'm fine", crying).
     public var denialTags: [String] = ["denial"]
@@ -50,9 +54,9 @@ public struct FusionConfiguration: Codable, Sendable, Equatable {
     public var syncHalfLife: Double = 30
 
     public struct Flooding: Codable, Sendable, Equatable {
-        public var arousalThreshold: Double = 0.15
+        public var arousalThreshold: Double = 0.35
         public var arousalRange: Double = 0.35
-        public var valenceRange: Double = 0.3
+        public var valenceRange: Double = 0.5
         /// Tag name -> how much it alone says "flooded" (0...1).
         public var tags: [String: Double] = ["agitated": 0.5, "anger": 0.4, "hostility": 0.6]
         public init() {}
