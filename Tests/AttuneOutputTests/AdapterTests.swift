@@ -14,7 +14,7 @@ import Glibc
 ])
 func goldenOutput(name: String, format: OutputFormat, color: Bool) throws {
     let recs = recommendations()
-    #expect(recs.count == 15)
+    #expect(recs.count == 17)
     let text = try render(format, recs, settings: OutputSettings(color: color, priorSD: 0.5))
     let path = fixtures + "/golden." + name
     if let v = getenv("ATTUNE_UPDATE_GOLDEN"), v.pointee != 0 {
