@@ -523,7 +523,7 @@ public enum HTMLReport {
         text { font-size: 12px; fill: #57606a; } text.label { text-anchor: end; fill: #1f2328; } text.tick { text-anchor: end; }
         .axis line { stroke: #8c959f; } .axis text { text-anchor: middle; }
         table { border-collapse: collapse; margin: 12px 0; } caption { text-align: left; font-weight: 600; margin-bottom: 4px; }
-        th, td { text-align: left; padding: 3px 12px 3px 0; vertical-align: top; border-bottom: 1px solid #eaeef2; } th { font-weight: 500; color: #57606a; }
+        th, td { text-align: left; padding: 3px 12px 3px 0; vertical-align: top; border-bottom: 1px solid #eaeef2; } th { white-space: nowrap; } th { font-weight: 500; color: #57606a; }
         .legend .key { display: inline-block; width: 14px; height: 10px; margin: 0 4px 0 10px; vertical-align: middle; }
         .key.other { background: #2f6fdf; } .key.self { background: #e07b00; } .key.incongruence { background: #f6d5d8; border: 1px dashed #d73a49; }
 
