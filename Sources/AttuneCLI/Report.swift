@@ -66,8 +66,10 @@ extension AttuneCommand {
             var number = 0
             var bad = 0
             var looksLikeOutput = false
+            var outputLine = 0
             let end = reader.run(stop: { looksLikeOutput }, idle: {}) { piece in
                 number += 1
+                if looksLikeOutput { return }
                 guard case .line(let bytes) = piece else {
                     printError("attune: line \(number): over the line length limit")
                     bad += 1
@@ -84,6 +86,7 @@ extension AttuneCommand {
                     if e.kind == .blank { return }
                     if e.kind == .invalidField, isOutputLine(bytes) {
                         looksLikeOutput = true
+                        outputLine = number
                         return
                     }
                     printError("attune: line \(e.line): \(e.message)")
@@ -91,7 +94,7 @@ extension AttuneCommand {
                 }
             }
             if looksLikeOutput {
-                throw CLIError("\(file) line \(number) looks like attune run output (it has \"mode\" and \"scores\"); report needs the cue stream that went into run")
+                throw CLIError("\(file) line \(outputLine) looks like attune run output (it has \"mode\" and \"scores\"); report needs the cue stream that went into run")
             }
             if case .readError(let code) = end { throw CLIError("reading \(file) failed: \(String(cString: strerror(code)))") }
             bus.finish()
