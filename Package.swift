@@ -43,6 +43,7 @@ let package = Package(
         .testTarget(name: "VoiceChannelTests", dependencies: ["VoiceChannel"], exclude: ["Fixtures"]),
         .testTarget(name: "PostureChannelTests", dependencies: ["PostureChannel"]),
         .testTarget(name: "AttuneCLITests", dependencies: ["Attune", "CJSONC"]),
+        .testTarget(name: "AttuneOutputTests", dependencies: ["Attune", "CJSONC"]),
     ]
 )
 
