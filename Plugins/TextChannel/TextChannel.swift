@@ -13,18 +13,11 @@ public struct TextChannel: ChannelPlugin {
     public let configuration: Configuration
     public let lexicon: UserLexicon
 
-    let tables: LexiconTables
-    let user: LexiconTables
     let tokenizer: Tokenizer
     let cueMatchers: [CueMatcher]
-    let boosters: [String: Double]
-    /// Two-word boosters keyed by their last word: ("of" -> [("kind", -0.3)]).
-    let boosterPairs: [String: [(String, Double)]]
-    let negators: Set<String>
-    let absence: Set<String>
-    let relief: Set<String>
-    let contrast: Set<String>
-    let concessive: Set<String>
+    /// Everything known about a token, found with one hash lookup: its index in `infos`.
+    let vocab: [String: Int32]
+    let infos: [WordInfo]
     let questionWords: Set<String>
     let maskTags: Set<String>
 
@@ -32,13 +25,12 @@ public struct TextChannel: ChannelPlugin {
     public init(configuration: Configuration = .init(), lexicon: UserLexicon = .empty) {
         self.configuration = configuration
         self.lexicon = lexicon
-        self.tables = LexiconTables.builtIn
+        let tables = LexiconTables.builtIn
         var u = LexiconTables()
         for e in lexicon.entries {
             let entry = LexEntry(valence: e.valence * 4, valenceSource: .user, arousal: e.arousal, dominance: e.dominance)
             if e.words.count == 1 { u.words[e.words[0]] = entry } else { u.addPhrase(e.words, entry) }
         }
-        self.user = u
         self.tokenizer = Tokenizer(emoticons: tables.emoticons)
         let c = configuration
         self.cueMatchers = [
@@ -49,23 +41,49 @@ public struct TextChannel: ChannelPlugin {
             CueMatcher(tag: Tag.denial, label: "minimising", strength: c.denialStrength, phrases: c.denialPhrases),
             CueMatcher(tag: Tag.uncertainty, label: "unsure", strength: c.uncertaintyStrength, phrases: c.uncertaintyPhrases),
         ]
-        var b: [String: Double] = [:]
-        var pairs: [String: [(String, Double)]] = [:]
-        func add(_ words: [String], _ v: Double) {
+        var roles: [String: WordRole] = [:]
+        func mark(_ words: [String], _ flag: WordRole.Flags) {
+            for w in words { roles[w, default: WordRole()].flags.insert(flag) }
+        }
+        mark(c.negators, .negator)
+        mark(c.absenceWords, .absence)
+        mark(c.reliefWords, .relief)
+        mark(c.contrastWords, .contrast)
+        mark(c.concessiveWords, .concessive)
+        func boost(_ words: [String], _ v: Double) {
             for w in words {
                 let parts = w.split(separator: " ").map(String.init)
-                if parts.count == 1 { b[parts[0]] = v } else if parts.count == 2 { pairs[parts[1], default: []].append((parts[0], v)) }
+                if parts.count == 1 {
+                    roles[parts[0], default: WordRole()].booster = v
+                } else if parts.count == 2 {
+                    roles[parts[1], default: WordRole()].pairBoosters.append((parts[0], v))
+                }
             }
         }
-        add(c.intensifiers, c.intensifierBoost)
-        add(c.dampeners, -c.dampenerCut)
-        self.boosters = b
-        self.boosterPairs = pairs
-        self.negators = Set(c.negators)
-        self.absence = Set(c.absenceWords)
-        self.relief = Set(c.reliefWords)
-        self.contrast = Set(c.contrastWords)
-        self.concessive = Set(c.concessiveWords)
+        boost(c.intensifiers, c.intensifierBoost)
+        boost(c.dampeners, -c.dampenerCut)
+        // The merged table's slot numbers depend on dictionary order, but only
+        // ever point back into it, so output does not.
+        var vocab: [String: Int32] = [:]
+        var infos: [WordInfo] = []
+        func slot(_ w: String) -> Int {
+            if let k = vocab[w] { return Int(k) }
+            infos.append(WordInfo())
+            vocab[w] = Int32(infos.count - 1)
+            return infos.count - 1
+        }
+        for (w, e) in tables.words { infos[slot(w)].entry = e }
+        for (w, e) in u.words { infos[slot(w)].entry = e }
+        for (w, ps) in tables.phrases { infos[slot(w)].phrases = ps }
+        for (w, ps) in u.phrases { let k = slot(w); infos[k].phrases = ps + infos[k].phrases }
+        for (w, r) in roles { infos[slot(w)].role = r }
+        for (m, matcher) in cueMatchers.enumerated() {
+            for (k, p) in matcher.patterns.enumerated() {
+                for w in p.firstWords { infos[slot(w)].cues.append(CueRef(matcher: m, pattern: k)) }
+            }
+        }
+        self.vocab = vocab
+        self.infos = infos
         self.questionWords = Set(c.questionWords)
         self.maskTags = Set(c.valenceNeutralCues)
     }
@@ -82,6 +100,37 @@ public struct TextChannel: ChannelPlugin {
         guard let text = cue.value["text"]?.string else { return .none }
         return analyze(text).evidence
     }
+}
+
+/// The part a word plays for the words after it.
+struct WordRole: Sendable {
+    struct Flags: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let negator = Flags(rawValue: 1)
+        static let absence = Flags(rawValue: 2)
+        static let relief = Flags(rawValue: 4)
+        static let contrast = Flags(rawValue: 8)
+        static let concessive = Flags(rawValue: 16)
+    }
+    var flags: Flags = []
+    /// Intensifier (> 0) or dampener (< 0) as a single word.
+    var booster: Double = 0
+    /// As the last word of a two-word booster ("kind of"): (first word, value).
+    var pairBoosters: [(String, Double)] = []
+}
+
+/// What the lexicons, the rules and the cue patterns know about one token text.
+struct WordInfo: Sendable {
+    var entry: LexEntry?
+    /// Phrases starting with this word: the user's first, then the built-in ones, longest first.
+    var phrases: [PhraseEntry] = []
+    var role: WordRole?
+    var cues: [CueRef] = []
+}
+
+struct CueRef: Sendable {
+    var matcher: Int
+    var pattern: Int
 }
 
 /// Everything the text channel makes of one utterance, for the bus and for researchers.
