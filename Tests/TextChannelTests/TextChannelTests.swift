@@ -168,9 +168,24 @@ func emojiAndEmoticons(text: String, sign: Double) {
     ("Stop!", Tag.hostility),
     ("I'm sick of you.", Tag.hostility),
     ("This is all your fault.", Tag.hostility),
+    // wordings that are not in the lists verbatim
+    ("I'd prefer not to talk about it.", Tag.spaceRequest),
+    ("I just want to be left alone right now", Tag.spaceRequest),
+    ("Could we maybe talk tonight?", Tag.connectionBid),
+    ("can you just be here with me for a bit", Tag.connectionBid),
+    ("It's fine, really. Don't worry about me.", Tag.denial),
+    ("What's the point of anything", Tag.risk),
+    ("Why are you ALWAYS on my case?!", Tag.hostility),
 ])
+
 func needCue(text: String, expected: String) {
     #expect(tagNames(text).contains(expected), "\(text) -> \(tagNames(text))")
+}
+
+@Test func askingForSpaceIsNotLoneliness() {
+    let names = tagNames("Leave me alone.")
+    #expect(names.contains(Tag.spaceRequest))
+    #expect(!names.contains(Tag.loneliness))
 }
 
 @Test func spaceRequestIsNotAlsoABid() {
