@@ -22,7 +22,7 @@ public enum EmotionCategory: Int, CaseIterable, Sendable {
 }
 
 /// Where a word's valence came from, for the analysis output.
-public enum LexiconSource: String, Sendable {
+enum LexiconSource: String, Sendable {
     case vader, project, user, emoji
 }
 

@@ -96,6 +96,7 @@ public struct TextChannel: ChannelPlugin {
         return nil
     }
 
+    /// The analysis of `value.text` as evidence (nothing for a value without text).
     public func evidence(from cue: Cue, state: inout NoState) -> Evidence {
         guard let text = cue.value["text"]?.string else { return .none }
         return analyze(text).evidence
@@ -154,15 +155,18 @@ public struct TextAnalysis: Sendable, Equatable {
 
     /// Score per emotion category, 0...1.
     public struct EmotionScore: Sendable, Equatable {
+        /// The ``Tag`` name of the category ("anger").
         public var category: String
         public var score: Double
         /// The input words behind it.
         public var words: [String]
     }
 
+    /// Words as written ("I'm" is one; emoji and punctuation are not words).
     public var wordCount: Int
     /// -1...1, nil when no affect words were found.
     public var valence: Double?
+    /// The honest uncertainty of `valence`: lower with more and stronger affect words, higher when they disagree.
     public var valenceVariance: Double?
     /// -1...1, nil when nothing spoke to arousal.
     public var arousal: Double?

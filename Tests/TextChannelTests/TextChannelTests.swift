@@ -274,3 +274,16 @@ func emotion(text: String, expected: String) {
     #expect(o.keys == ["word_count", "valence", "valence_variance", "arousal", "arousal_variance", "dominance",
                        "raw_score", "emotions", "tags", "matched_words"])
 }
+
+@Test(arguments: ["", "   ", "...", "!!!", "😐"])
+func nothingToSay(text: String) {
+    let a = channel.analyze(text)
+    #expect(a.wordCount == 0)
+    #expect(a.valence == nil)
+    #expect(!a.tags.contains { $0.name == Tag.clipped })
+}
+
+@Test func sameInputSameOutput() {
+    let s = "Honestly?? I'm SO done with this :( but thanks for asking, I guess."
+    #expect(channel.analyze(s) == TextChannel(configuration: .init()).analyze(s))
+}
