@@ -1,6 +1,6 @@
 import AttuneCore
 import Testing
-@testable import TextChannel
+import TextChannel
 
 let channel = TextChannel(configuration: .init())
 
