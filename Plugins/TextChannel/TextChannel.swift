@@ -10,30 +10,54 @@ import AttuneCore
 /// ```
 public struct TextChannel: ChannelPlugin {
     public let name = "text"
-    public let configuration: Configuration
-    public let lexicon: UserLexicon
+    /// Everything built from the configuration and lexicon, behind one
+    /// reference so that copying the plugin (closures capture it) costs one retain.
+    let core: Core
 
-    let tokenizer: Tokenizer
-    let cueMatchers: [CueMatcher]
-    /// Everything known about a token, found with one hash lookup: its index in `infos`.
-    let vocab: [String: Int32]
-    let infos: [WordInfo]
-    let questionWords: Set<String>
-    let maskTags: Set<String>
+    public var configuration: Configuration { core.configuration }
+    public var lexicon: UserLexicon { core.lexicon }
+    var tokenizer: Tokenizer { core.tokenizer }
+    var cueMatchers: [CueMatcher] { core.cueMatchers }
+    var vocab: [String: Int32] { core.vocab }
+    var infos: [WordInfo] { core.infos }
+    var questionWords: Set<String> { core.questionWords }
+    var maskTags: Set<String> { core.maskTags }
+
+    final class Core: Sendable {
+        let configuration: Configuration
+        let lexicon: UserLexicon
+        let tokenizer: Tokenizer
+        let cueMatchers: [CueMatcher]
+        /// Everything known about a token, found with one hash lookup: its index in `infos`.
+        let vocab: [String: Int32]
+        let infos: [WordInfo]
+        let questionWords: Set<String>
+        let maskTags: Set<String>
+
+        init(configuration: Configuration, lexicon: UserLexicon, tokenizer: Tokenizer, cueMatchers: [CueMatcher],
+             vocab: [String: Int32], infos: [WordInfo], questionWords: Set<String>, maskTags: Set<String>) {
+            self.configuration = configuration
+            self.lexicon = lexicon
+            self.tokenizer = tokenizer
+            self.cueMatchers = cueMatchers
+            self.vocab = vocab
+            self.infos = infos
+            self.questionWords = questionWords
+            self.maskTags = maskTags
+        }
+    }
 
     /// Creates the plugin. `lexicon` entries take precedence over the built-in lexicons.
     public init(configuration: Configuration = .init(), lexicon: UserLexicon = .empty) {
-        self.configuration = configuration
-        self.lexicon = lexicon
         let tables = LexiconTables.builtIn
         var u = LexiconTables()
         for e in lexicon.entries {
             let entry = LexEntry(valence: e.valence * 4, valenceSource: .user, arousal: e.arousal, dominance: e.dominance)
             if e.words.count == 1 { u.words[e.words[0]] = entry } else { u.addPhrase(e.words, entry) }
         }
-        self.tokenizer = Tokenizer(emoticons: tables.emoticons)
+        let tokenizer = Tokenizer(emoticons: tables.emoticons)
         let c = configuration
-        self.cueMatchers = [
+        let cueMatchers = [
             CueMatcher(tag: Tag.risk, label: "hopelessness or self-harm", strength: c.riskStrength, phrases: c.riskPhrases),
             CueMatcher(tag: Tag.spaceRequest, label: "asked for space", strength: c.spaceRequestStrength, phrases: c.spaceRequestPhrases),
             CueMatcher(tag: Tag.hostility, label: "blame aimed at the listener", strength: c.hostilityStrength, phrases: c.hostilityPhrases),
@@ -82,10 +106,9 @@ public struct TextChannel: ChannelPlugin {
                 for w in p.firstWords { infos[slot(w)].cues.append(CueRef(matcher: m, pattern: k)) }
             }
         }
-        self.vocab = vocab
-        self.infos = infos
-        self.questionWords = Set(c.questionWords)
-        self.maskTags = Set(c.valenceNeutralCues)
+        self.core = Core(configuration: configuration, lexicon: lexicon, tokenizer: tokenizer, cueMatchers: cueMatchers,
+                         vocab: vocab, infos: infos, questionWords: Set(c.questionWords),
+                         maskTags: Set(c.valenceNeutralCues))
     }
 
     /// `value.text` must be a string.
