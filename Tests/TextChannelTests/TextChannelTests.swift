@@ -287,3 +287,24 @@ func nothingToSay(text: String) {
     let s = "Honestly?? I'm SO done with this :( but thanks for asking, I guess."
     #expect(channel.analyze(s) == TextChannel(configuration: .init()).analyze(s))
 }
+
+@Test(arguments: [
+    ("zork * blat", "zork one two three blat", true),
+    ("zork * blat", "zork one two three four blat", false),   // a gap skips at most three words
+    ("zork * blat", "zork one. blat", false),                 // never across a sentence end
+    ("zork (very) blat", "zork blat", true),
+    ("zork (very) blat", "zork very blat", true),
+    ("zork glim|blat", "Zork BLAT", true),
+    ("zork $", "I said zork.", true),
+    ("zork $", "zork it", false),
+    ("zork !", "zork!!", true),
+    ("do not zork", "I don’t zork", true),                    // contractions in patterns and input alike
+    ("do not zork", "I dont zork", true),
+])
+func phrasePatternSyntax(pattern: String, text: String, matches: Bool) {
+    var c = TextChannel.Configuration()
+    c.uncertaintyPhrases = [pattern + " @0.42"]
+    let t = TextChannel(configuration: c).analyze(text).tags.first { $0.name == Tag.uncertainty }
+    #expect((t != nil) == matches, "\(pattern) on \(text)")
+    if let t { #expect(t.strength == 0.42) }
+}
