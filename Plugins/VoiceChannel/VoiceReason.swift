@@ -43,6 +43,8 @@ struct VoiceReason {
         var scale = 1.0
         for _ in 0..<max(0, decimals) { scale *= 10 }
         let scaled = (abs(x) * scale).rounded()
+        // Beyond Int's range (a feature of 1e300 is valid JSON) converting would trap.
+        guard scaled < 9.0e15 else { return (x < 0 ? "" : "+") + "\(x)" }
         let negative = x < 0 && scaled > 0
         let whole = Int(scaled / scale)
         let frac = Int(scaled - Double(whole) * scale)

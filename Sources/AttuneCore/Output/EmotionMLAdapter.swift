@@ -99,7 +99,8 @@ public struct EmotionMLAdapter: OutputAdapter {
     private mutating func timing(_ t: Double, _ session: String) {
         out.raw(" time-ref-uri=\""); out.attribute(session)
         out.raw("\" time-ref-anchor-point=\"start\" offset-to-start=\"")
-        out.int(t.isFinite ? Int((t * 1000).rounded()) : 0)
+        // Int(exactly:) because a huge but finite `t` (1e300 is a valid timestamp) would trap.
+        out.int(Int(exactly: (t * 1000).rounded()) ?? 0)
         out.raw("\"")
     }
 

@@ -129,6 +129,8 @@ private func pow10(_ n: Int) -> Int { n <= 0 ? 1 : 10 * pow10(n - 1) }
 func fixedDigits(_ x: Double, _ decimals: Int, into out: inout [UInt8]) {
     guard x.isFinite else { out.append(contentsOf: "nan".utf8); return }
     let unit = pow10(decimals)
+    // A huge but finite `t` (1e300 is a valid timestamp) would trap converting to Int.
+    guard abs(x * Double(unit)) < 9.0e15 else { out.append(contentsOf: x.description.utf8); return }
     var n = Int((x * Double(unit)).rounded(.toNearestOrAwayFromZero))
     if n < 0 { out.append(UInt8(ascii: "-")); n = -n }
     out.append(contentsOf: String(n / unit).utf8)
