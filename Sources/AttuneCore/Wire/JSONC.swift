@@ -10,8 +10,9 @@ final class JSONCParser {
     /// `depth` caps nesting; deeper input is an error, not a stack overflow.
     init(depth: Int32 = 32) {
         tokener = json_tokener_new_ex(depth)!
-        // Strict: no NaN/Infinity literals, no comments, no single quotes,
-        // and UTF-8 is validated: what we accept, every JSON reader accepts.
+        // Strict: no comments, no single quotes, and UTF-8 is validated. json-c still
+        // reads NaN and Infinity in strict mode; LineDecoder rejects non-finite numbers
+        // and duplicate keys itself, so what we accept, every JSON reader accepts alike.
         json_tokener_set_flags(tokener, Int32(JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8))
     }
 

@@ -106,6 +106,11 @@ public final class LineDecoder {
         if let nul = bytes.firstIndex(of: 0) {
             return fail(.malformed, "NUL byte at byte \(nul + 1)")
         }
+        // json-c's own check lets overlong forms (C0 AF for "/") and UTF-8-encoded
+        // surrogates through, which later decode to U+FFFD: the text would change silently.
+        if let bad = firstInvalidUTF8(bytes) {
+            return fail(.malformed, "invalid UTF-8 at byte \(bad + 1)")
+        }
         let object: OpaquePointer
         switch parser.parse(bytes) {
         case .success(let o): object = o
@@ -118,6 +123,11 @@ public final class LineDecoder {
         defer { json_object_put(object) }
         guard json_object_get_type(object) == json_type_object else {
             return fail(.malformed, "expected a JSON object, got \(jsoncTypeName(object))")
+        }
+        // json-c silently keeps the last of duplicate keys, other readers keep the first:
+        // a line that means different things to different readers is rejected.
+        if writtenKeyCount(bytes) != jsoncKeyCount(object) {
+            return fail(.malformed, duplicateKeyMessage(bytes))
         }
 
         // t
@@ -195,6 +205,11 @@ public final class LineDecoder {
             return fail(.invalidField, "missing \"value\"")
         }
         let value = JSONValue(jsonc: field)
+        // json-c reads NaN and Infinity (even in strict mode) and 1e400 as infinity;
+        // none is a JSON number a plugin should see.
+        if let path = nonFinitePath(value, "value") {
+            return fail(.invalidValue, "\(path): not a finite number (NaN, Infinity and out-of-range numbers such as 1e400 are not accepted)")
+        }
         if let problem = channels.entries[index].validate(value) {
             return fail(.invalidValue, "\(channel): \(problem)")
         }
@@ -211,4 +226,133 @@ public final class LineDecoder {
 /// Keeps user-supplied strings in error messages short.
 func clip(_ s: String, _ max: Int = 40) -> String {
     s.utf8.count <= max ? s : String(s.prefix(max)) + "…"
+}
+
+// MARK: - Duplicate keys and non-finite numbers
+
+/// Keys as written: every `:` outside a string is a key separator in JSON that parsed.
+func writtenKeyCount(_ bytes: UnsafeRawBufferPointer) -> Int {
+    var n = 0
+    var inString = false
+    var escaped = false
+    for b in bytes {
+        if inString {
+            if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false }
+        } else if b == 0x22 {
+            inString = true
+        } else if b == 0x3A {
+            n += 1
+        }
+    }
+    return n
+}
+
+/// Keys json-c kept, over the whole tree (it keeps one of each duplicate).
+func jsoncKeyCount(_ object: OpaquePointer?) -> Int {
+    guard let object else { return 0 }
+    switch json_object_get_type(object) {
+    case json_type_object:
+        var n = Int(json_object_object_length(object))
+        var it = json_object_iter_begin(object)
+        var end = json_object_iter_end(object)
+        while json_object_iter_equal(&it, &end) == 0 {
+            n += jsoncKeyCount(json_object_iter_peek_value(&it))
+            json_object_iter_next(&it)
+        }
+        return n
+    case json_type_array:
+        var n = 0
+        for i in 0..<json_object_array_length(object) { n += jsoncKeyCount(json_object_array_get_idx(object, i)) }
+        return n
+    default:
+        return 0
+    }
+}
+
+/// Names the first key written twice in one object (only called once a duplicate is known to exist).
+func duplicateKeyMessage(_ bytes: UnsafeRawBufferPointer) -> String {
+    var frames: [[ArraySlice<UInt8>]] = []
+    var inString = false
+    var escaped = false
+    var start = 0
+    var lastString: Range<Int> = 0..<0
+    let all = Array(bytes)
+    for (i, b) in all.enumerated() {
+        if inString {
+            if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false; lastString = start..<i }
+            continue
+        }
+        switch b {
+        case 0x22: inString = true; start = i + 1
+        case 0x7B: frames.append([])
+        case 0x7D: if !frames.isEmpty { frames.removeLast() }
+        case 0x3A:
+            guard !frames.isEmpty else { continue }
+            let key = all[lastString]
+            if frames[frames.count - 1].contains(where: { $0.elementsEqual(key) }) {
+                return "duplicate key \"\(clip(String(decoding: key, as: UTF8.self)))\""
+            }
+            frames[frames.count - 1].append(key)
+        default: break
+        }
+    }
+    // Same key spelled with different escapes (`"t"` and `"\u0074"`).
+    return "duplicate key (one key written twice, with different escapes)"
+}
+
+/// The path of the first number that is not finite, if any.
+func nonFinitePath(_ value: JSONValue, _ path: String) -> String? {
+    switch value {
+    case .number(let x): return x.isFinite ? nil : path
+    case .array(let items):
+        for (i, item) in items.enumerated() { if let p = nonFinitePath(item, "\(path)[\(i)]") { return p } }
+        return nil
+    case .object(let o):
+        for m in o.members { if let p = nonFinitePath(m.value, path + "." + clip(m.key)) { return p } }
+        return nil
+    default: return nil
+    }
+}
+
+/// The offset of the first byte that is not well-formed UTF-8 (RFC 3629: no overlong
+/// forms, no surrogates, nothing above U+10FFFF), or nil.
+func firstInvalidUTF8(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    let n = bytes.count
+    var i = 0
+    while i < n {
+        // ASCII runs, 8 bytes at a time.
+        while i + 8 <= n, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+        guard i < n else { return nil }
+        let b = bytes[i]
+        if b < 0x80 { i += 1; continue }
+        func cont(_ k: Int, _ lo: UInt8 = 0x80, _ hi: UInt8 = 0xBF) -> Bool {
+            i + k < n && bytes[i + k] >= lo && bytes[i + k] <= hi
+        }
+        switch b {
+        case 0xC2...0xDF:
+            guard cont(1) else { return i }
+            i += 2
+        case 0xE0:
+            guard cont(1, 0xA0), cont(2) else { return i }
+            i += 3
+        case 0xE1...0xEC, 0xEE...0xEF:
+            guard cont(1), cont(2) else { return i }
+            i += 3
+        case 0xED:
+            guard cont(1, 0x80, 0x9F), cont(2) else { return i }
+            i += 3
+        case 0xF0:
+            guard cont(1, 0x90), cont(2), cont(3) else { return i }
+            i += 4
+        case 0xF1...0xF3:
+            guard cont(1), cont(2), cont(3) else { return i }
+            i += 4
+        case 0xF4:
+            guard cont(1, 0x80, 0x8F), cont(2), cont(3) else { return i }
+            i += 4
+        default:
+            return i
+        }
+    }
+    return nil
 }
