@@ -49,7 +49,7 @@ public struct PostureChannel: ChannelPlugin {
     public struct State: Sendable {
         /// Cues whose label (after aliases) is not in the vocabulary, every one of them.
         public internal(set) var unknownLabelCount = 0
-        /// The distinct unknown labels seen, normalised; each was warned about once.
+        /// The distinct unknown labels seen, normalised (the first 64); each was warned about once.
         public internal(set) var unknownLabels: Set<String> = []
         public init() {}
     }
@@ -82,6 +82,9 @@ public struct PostureChannel: ChannelPlugin {
         guard let raw = cue.value["label"]?.string else { return .none }
         guard let found = lookup(raw) else {
             state.unknownLabelCount += 1
+            // Per-session state must stay small whatever the input: remember (and warn
+            // about) the first 64 distinct unknown labels only.
+            guard state.unknownLabels.count < 64 else { return .none }
             let isNew = state.unknownLabels.insert(Self.normalize(raw)).inserted
             return isNew ? Evidence(warnings: ["posture: unknown label \"\(raw)\" ignored"]) : .none
         }

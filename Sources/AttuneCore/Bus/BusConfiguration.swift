@@ -16,6 +16,16 @@ public struct BusConfiguration: Codable, Sendable, Equatable {
     /// session time) in a reorder buffer, so it is also the added latency.
     public var maxLateness: Double = 0.5
     public var emit: EmitPolicy = .change
+    /// Close a session that has had none of the last `idleEvents` events the bus
+    /// took (all sessions counted; rejected lines do not count), as if it had sent
+    /// `end`. Counted in events, not seconds, because sessions have their own clocks:
+    /// input order is the one clock they share, so eviction is deterministic. It bounds
+    /// memory: at most `idleEvents` sessions are open at once. 0 keeps sessions open
+    /// until `end` or end of input.
+    public var idleEvents: Int = 100_000
+    /// Most events one session holds in its reorder buffer. When full, the oldest is
+    /// applied early (a stream stuck at one timestamp cannot grow memory).
+    public var maxBuffered: Int = 4096
     /// Wire protocol limits.
     public var limits = WireLimits()
     public init() {}

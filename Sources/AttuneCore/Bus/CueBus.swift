@@ -26,6 +26,10 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     private var sessions: [String: Session] = [:]
     private var nextSessionOrder = 0
     private var arrivals = 0
+    /// (session, arrival) of every event within the last `idleEvents`, oldest first,
+    /// from `idleHead` on: the eviction candidates, in a deterministic order.
+    private var idleQueue: [(name: String, arrival: Int)] = []
+    private var idleHead = 0
     /// Emitted and not yet drained, in emission order.
     private var outbox: [Recommendation] = []
     /// Plugin warnings not yet drained: (line, message).
@@ -39,6 +43,8 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         public var late = 0
         public var sessionsOpened = 0
         public var sessionsClosed = 0
+        /// Of the closed sessions, how many were closed for being idle (``BusConfiguration/idleEvents``).
+        public var sessionsEvicted = 0
         public var emitted = 0
     }
 
@@ -63,25 +69,50 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
             counts.late += 1
             apply(pending, late: true, to: &session, name: name)
         } else {
-            session.insert(pending)
+            session.pending.insert(pending)
             session.maxSeen = max(session.maxSeen, event.t)
             let horizon = session.maxSeen - configuration.maxLateness
-            while let first = session.pending.first, first.event.t <= horizon {
+            while let first = session.pending.first,
+                  first.event.t <= horizon || session.pending.count > max(configuration.maxBuffered, 1) {
                 session.pending.removeFirst()
                 apply(first, late: false, to: &session, name: name)
             }
         }
+        session.lastArrival = arrivals
         if case .control(let c) = event, c.kind == .end {
             close(&session, name: name)
         } else {
             sessions[name] = session
+            if configuration.idleEvents > 0 {
+                idleQueue.append((name, arrivals))
+                closeIdleSessions()
+            }
+        }
+    }
+
+    /// Closes the sessions whose last event is `idleEvents` events old, oldest first.
+    private mutating func closeIdleSessions() {
+        let limit = arrivals - configuration.idleEvents
+        while idleHead < idleQueue.count, idleQueue[idleHead].arrival <= limit {
+            let (name, arrival) = idleQueue[idleHead]
+            idleHead += 1
+            // A later event of the same session left a newer entry: this one is stale.
+            guard sessions[name]?.lastArrival == arrival, var session = sessions.removeValue(forKey: name) else { continue }
+            close(&session, name: name)
+            counts.sessionsEvicted += 1
+        }
+        if idleHead >= 1024, idleHead * 2 >= idleQueue.count {
+            idleQueue.removeFirst(idleHead)
+            idleHead = 0
         }
     }
 
     /// End of input: applies everything still buffered, session by session in
     /// the order sessions first appeared, and closes them.
     public mutating func finish() {
-        let names = sessions.sorted { $0.value.order < $1.value.order }.map(\.key)
+        // Sort (order, name) pairs, not the sessions: sorting the dictionary's elements
+        // would copy every session's state at once (peak memory doubled at end of input).
+        let names = sessions.map { ($0.value.order, $0.key) }.sorted { $0.0 < $1.0 }.map(\.1)
         for name in names {
             guard var session = sessions.removeValue(forKey: name) else { continue }
             close(&session, name: name)
@@ -117,19 +148,43 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         var order: Int
         var clock = -Double.infinity
         var maxSeen = -Double.infinity
+        /// Arrival number of the session's latest event (for idle eviction).
+        var lastArrival = 0
         /// Sorted by (t, arrival): ties keep arrival order.
-        var pending: [Pending] = []
+        var pending = ReorderBuffer()
         /// Plugin states: index = source.rawValue * channelCount + channel index; created on first use.
         var slots: [(any ChannelSlot)?]
         var fusion: Fusion.State
         var policy: Policy.State
         var last: Recommendation?
+    }
+
+    /// Events sorted by (t, arrival) behind a head index: taking the first is O(1)
+    /// (`Array.removeFirst` is O(n), quadratic on a full buffer).
+    private struct ReorderBuffer: Sendable {
+        private var items: [Pending] = []
+        private var head = 0
+
+        var count: Int { items.count - head }
+        var isEmpty: Bool { head == items.count }
+        var first: Pending? { head < items.count ? items[head] : nil }
 
         mutating func insert(_ p: Pending) {
             // Mostly in order: scan from the back.
-            var i = pending.count
-            while i > 0, pending[i - 1].event.t > p.event.t { i -= 1 }
-            pending.insert(p, at: i)
+            var i = items.count
+            while i > head, items[i - 1].event.t > p.event.t { i -= 1 }
+            items.insert(p, at: i)
+        }
+
+        mutating func removeFirst() {
+            head += 1
+            if head == items.count {
+                items.removeAll(keepingCapacity: items.capacity <= 64)
+                head = 0
+            } else if head >= 64, head * 2 >= items.count {
+                items.removeFirst(head)
+                head = 0
+            }
         }
     }
 
@@ -142,8 +197,8 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     }
 
     private mutating func close(_ session: inout Session, name: String) {
-        while !session.pending.isEmpty {
-            let p = session.pending.removeFirst()
+        while let p = session.pending.first {
+            session.pending.removeFirst()
             apply(p, late: false, to: &session, name: name)
         }
         if configuration.emit == .final, let last = session.last {

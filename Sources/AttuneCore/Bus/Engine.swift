@@ -12,6 +12,7 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
     public private(set) var bus: CueBus<Fusion, Policy>
     private let decoder: LineDecoder
     private var seenWarnings: Set<String> = []
+    private var warningsCapped = false
     private var newWarnings: [(line: Int, message: String)] = []
     public private(set) var counts = RunCounts()
 
@@ -104,9 +105,21 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
         if error.kind == .blank { counts.blank += 1 }
     }
 
+    /// Distinct warning messages remembered (so each is printed once). Beyond this, new
+    /// messages are counted but not printed: hostile input (a million distinct unknown
+    /// labels) must not grow memory or flood standard error.
+    public static var maxDistinctWarnings: Int { 1000 }
+
     private mutating func collectWarnings() {
         for w in bus.drainWarnings() {
             counts.warnings += 1
+            if seenWarnings.count >= Self.maxDistinctWarnings {
+                if !warningsCapped {
+                    warningsCapped = true
+                    newWarnings.append((w.line, "more than \(Self.maxDistinctWarnings) distinct warnings; further ones are counted, not printed"))
+                }
+                continue
+            }
             if seenWarnings.insert(w.message).inserted { newWarnings.append(w) }
         }
     }
@@ -114,6 +127,7 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
     private mutating func syncBusCounts() {
         counts.late = bus.counts.late
         counts.sessions = bus.counts.sessionsOpened
+        counts.idleClosed = bus.counts.sessionsEvicted
         counts.emitted = bus.counts.emitted
     }
 }
@@ -131,6 +145,9 @@ public struct RunCounts: Sendable, Hashable {
     public var sessions = 0
     /// Recommendations written.
     public var emitted = 0
+    /// Sessions closed for being idle (see ``BusConfiguration/idleEvents``); a session that
+    /// comes back after that starts afresh and is counted in `sessions` again.
+    public var idleClosed = 0
     /// Plugin warnings (each distinct message is printed once; this counts all).
     public var warnings = 0
 
@@ -141,6 +158,7 @@ public struct RunCounts: Sendable, Hashable {
         "\(read) lines read, \(accepted) accepted, \(rejected) rejected"
             + (blank > 0 ? " (\(blank) blank)" : "")
             + ", \(late) late, \(sessions) session\(sessions == 1 ? "" : "s"), \(emitted) recommendation\(emitted == 1 ? "" : "s")"
+            + (idleClosed > 0 ? ", \(idleClosed) closed idle" : "")
             + (warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")
     }
 }
