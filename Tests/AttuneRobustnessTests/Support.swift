@@ -1,0 +1,250 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The repository root, from this file's path.
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The `attune` binary built alongside this test bundle (or `ATTUNE_BIN`).
+func attuneBinary() throws -> String {
+    if let path = ProcessInfo.processInfo.environment["ATTUNE_BIN"] { return path }
+    let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    var dir = exe.deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = dir.appendingPathComponent("attune")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
+        dir = dir.deletingLastPathComponent()
+    }
+    throw Failure("attune binary not found near \(exe.path); build first or set ATTUNE_BIN")
+}
+
+struct Failure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// A child `attune` process started with posix_spawn, so the test can send it signals, feed
+/// its stdin at its own pace, read its stdout slowly or not at all, and get its own peak RSS
+/// from wait4 (Foundation's Process reaps the child itself and hides the rusage).
+final class Child: @unchecked Sendable {
+    enum Output { case pipe, devNull }
+
+    let pid: pid_t
+    private(set) var stdinFD: Int32
+    private(set) var stdoutFD: Int32
+    let stderrFD: Int32
+    private let lock = NSLock()
+    private var errBytes: [UInt8] = []
+    private var errDone = false
+
+    init(_ arguments: [String], stdout: Output = .pipe, stdinFile: String? = nil) throws {
+        // The test process must survive writing to a child that has exited.
+        signal(SIGPIPE, SIG_IGN)
+        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        // O_CLOEXEC: tests run in parallel; another child must not inherit our pipe ends
+        // (a stray copy of a write end would keep EOF from ever arriving).
+        // (pipe2 is not visible from Swift; the window between pipe and fcntl is tiny.)
+        for i in 0..<3 {
+            var fds: [Int32] = [0, 0]
+            guard pipe(&fds) == 0 else { throw Failure("pipe failed") }
+            for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            if i == 0 { inPipe = fds } else if i == 1 { outPipe = fds } else { errPipe = fds }
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if let stdinFile {
+            posix_spawn_file_actions_addopen(&actions, 0, stdinFile, O_RDONLY, 0)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        }
+        switch stdout {
+        case .pipe: posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        case .devNull: posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        let path = try attuneBinary()
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
+        guard rc == 0 else { throw Failure("posix_spawn failed: \(rc)") }
+        self.pid = pid
+        stdinFD = inPipe[1]
+        if stdinFile != nil { close(stdinFD); stdinFD = -1 }
+        if stdout == .devNull { close(outPipe[0]); stdoutFD = -1 } else { stdoutFD = outPipe[0] }
+        stderrFD = errPipe[0]
+        let t = Thread { [self] in
+            var buf = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = buf.withUnsafeMutableBytes { read(stderrFD, $0.baseAddress!, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                lock.lock(); errBytes += buf[0..<n]; lock.unlock()
+            }
+            lock.lock(); errDone = true; lock.unlock()
+        }
+        t.start()
+    }
+
+    /// Writes all of `bytes` to the child's stdin; false once the child stopped reading (EPIPE).
+    @discardableResult
+    func write(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(stdinFD, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
+            }
+            return true
+        }
+    }
+
+    func write(_ text: String) { write(Array(text.utf8)) }
+
+    func closeStdin() {
+        if stdinFD >= 0 { close(stdinFD); stdinFD = -1 }
+    }
+
+    func closeStdout() {
+        if stdoutFD >= 0 { close(stdoutFD); stdoutFD = -1 }
+    }
+
+    /// Reads stdout until `count` newline-terminated lines arrived (or EOF, or `timeout`).
+    func readLines(_ count: Int, timeout: Double = 60) -> [String] {
+        var data: [UInt8] = []
+        var lines = 0
+        let deadline = Date().addingTimeInterval(timeout)
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while lines < count, Date() < deadline {
+            var p = pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)
+            if poll(&p, 1, 100) <= 0 { continue }
+            let n = buf.withUnsafeMutableBytes { read(stdoutFD, $0.baseAddress!, $0.count) }
+            if n <= 0 { break }
+            data += buf[0..<n]
+            lines += buf[0..<n].lazy.filter { $0 == 0x0A }.count
+        }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    /// Everything left on stdout, until EOF.
+    func readToEnd() -> [UInt8] {
+        var data: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buf.withUnsafeMutableBytes { read(stdoutFD, $0.baseAddress!, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            data += buf[0..<n]
+        }
+        return data
+    }
+
+    /// The child's resident set size now, from /proc (kB).
+    func currentRSSKB() -> Int? {
+        guard let s = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in s.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return Int(line.split(separator: " ").dropFirst().first ?? "")
+        }
+        return nil
+    }
+
+    func send(_ signal: Int32) { kill(pid, signal) }
+
+    /// Waits for exit. `status` is the exit code, or 128 + signal if the child was killed.
+    func wait() -> (status: Int32, maxRSSKB: Int, stderr: String) {
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        closeStdin()
+        while true {
+            lock.lock(); let done = errDone; lock.unlock()
+            if done { break }
+            usleep(1000)
+        }
+        close(stderrFD)
+        closeStdout()
+        let code: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        lock.lock(); defer { lock.unlock() }
+        return (code, usage.ru_maxrss, String(decoding: errBytes, as: UTF8.self))
+    }
+}
+
+struct RunResult {
+    var status: Int32
+    var stdout: [UInt8]
+    var stderr: String
+    var maxRSSKB: Int
+    var lines: [String] { String(decoding: stdout, as: UTF8.self).split(separator: "\n").map(String.init) }
+    /// The summary numbers, from `attune: N lines read, A accepted, R rejected ...`.
+    var summary: Summary? { Summary(stderr) }
+}
+
+struct Summary: Equatable {
+    var read: Int, accepted: Int, rejected: Int, late: Int, sessions: Int, recommendations: Int
+    init(read: Int, accepted: Int, rejected: Int, late: Int, sessions: Int, recommendations: Int) {
+        (self.read, self.accepted, self.rejected, self.late, self.sessions, self.recommendations) =
+            (read, accepted, rejected, late, sessions, recommendations)
+    }
+    init?(_ stderr: String) {
+        guard let line = stderr.split(separator: "\n").last(where: { $0.contains(" lines read, ") }) else { return nil }
+        func number(before word: String) -> Int? {
+            guard let r = line.range(of: " " + word) else { return nil }
+            let head = line[..<r.lowerBound]
+            return Int(head.split(whereSeparator: { $0 == " " || $0 == "(" }).last ?? "")
+        }
+        guard let read = number(before: "lines read"), let accepted = number(before: "accepted"),
+              let rejected = number(before: "rejected"), let late = number(before: "late") else { return nil }
+        let sessions = number(before: "sessions") ?? number(before: "session") ?? -1
+        let recs = number(before: "recommendations") ?? number(before: "recommendation") ?? -1
+        self.init(read: read, accepted: accepted, rejected: rejected, late: late, sessions: sessions, recommendations: recs)
+    }
+}
+
+/// Runs `attune` to completion with `input` fed from a writer thread (so huge inputs stream).
+func attune(_ arguments: [String], stdout: Child.Output = .pipe,
+            input: @escaping @Sendable (Child) -> Void) throws -> RunResult {
+    let child = try Child(arguments, stdout: stdout)
+    let writer = Thread {
+        input(child)
+        child.closeStdin()
+    }
+    writer.start()
+    let out = stdout == .pipe ? child.readToEnd() : []
+    let (status, rss, err) = child.wait()
+    while writer.isExecuting { usleep(1000) }
+    return RunResult(status: status, stdout: out, stderr: err, maxRSSKB: rss)
+}
+
+func attune(_ arguments: [String], bytes: [UInt8]) throws -> RunResult {
+    try attune(arguments) { $0.write(bytes) }
+}
+
+func attune(_ arguments: [String], text: String) throws -> RunResult {
+    try attune(arguments, bytes: Array(text.utf8))
+}
+
+/// A configuration file with `json` in it, for `--config`.
+func configFile(_ json: String) throws -> String {
+    let path = NSTemporaryDirectory() + "attune-robust-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).json"
+    try json.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+}
+
+/// An `affect` line (the cheapest channel), for volume tests.
+func affectLine(t: Double, session: String, valence: Double = -0.4) -> String {
+    #"{"t":\#(t),"session":"\#(session)","channel":"affect","value":{"valence":\#(valence),"arousal":0.3}}"#
+}
+
+/// The stderr lines that are not the summary.
+func messages(_ stderr: String) -> [String] {
+    stderr.split(separator: "\n").map(String.init).filter { !$0.contains(" lines read, ") }
+}
+
+/// No sign of a crash report in stderr.
+func noCrashReport(_ stderr: String) -> Bool {
+    !stderr.contains("Program crashed") && !stderr.contains("Fatal error") && !stderr.contains("Backtrace")
+        && !stderr.contains("Thread 0") && !stderr.contains("Illegal instruction")
+}
