@@ -32,6 +32,13 @@ enum Signals {
         sigaction(SIGINT, &action, nil)
         sigaction(SIGTERM, &action, nil)
         signal(SIGPIPE, SIG_IGN)
+        // A blocked mask survives exec: a parent (a supervisor, a test runner's thread)
+        // that blocks SIGTERM would otherwise leave Attune deaf to it.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &stopSignals, nil)
     }
 
     static var received: Int32 { receivedSignal }
