@@ -37,7 +37,9 @@ final class Child: @unchecked Sendable {
     private var errBytes: [UInt8] = []
     private var errDone = false
 
-    init(_ arguments: [String], stdout: Output = .pipe, stdinFile: String? = nil) throws {
+    /// `inheritSignalMask`: start the child with the spawning thread's signal mask (test
+    /// threads block most signals) instead of a clean one, as a careless supervisor would.
+    init(_ arguments: [String], stdout: Output = .pipe, stdinFile: String? = nil, inheritSignalMask: Bool = false) throws {
         // The test process must survive writing to a child that has exited.
         signal(SIGPIPE, SIG_IGN)
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
@@ -67,7 +69,21 @@ final class Child: @unchecked Sendable {
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t(), defaults = sigset_t()
+        sigemptyset(&empty)
+        sigemptyset(&defaults)
+        for s in [SIGPIPE, SIGINT, SIGTERM] { sigaddset(&defaults, s) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        if inheritSignalMask {
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+        } else {
+            posix_spawnattr_setsigmask(&attributes, &empty)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        }
+        let rc = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
         close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
         guard rc == 0 else { throw Failure("posix_spawn failed: \(rc)") }
         self.pid = pid
@@ -112,6 +128,9 @@ final class Child: @unchecked Sendable {
         if stdoutFD >= 0 { close(stdoutFD); stdoutFD = -1 }
     }
 
+    /// The stdout read end (for tests that read at their own pace).
+    var stdoutDescriptor: Int32 { stdoutFD }
+
     /// Reads stdout until `count` newline-terminated lines arrived (or EOF, or `timeout`).
     func readLines(_ count: Int, timeout: Double = 60) -> [String] {
         var data: [UInt8] = []
@@ -129,11 +148,14 @@ final class Child: @unchecked Sendable {
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
-    /// Everything left on stdout, until EOF.
-    func readToEnd() -> [UInt8] {
+    /// Everything left on stdout, until EOF (or `timeout` seconds).
+    func readToEnd(timeout: Double = 180) -> [UInt8] {
         var data: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 65536)
-        while true {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            var p = pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)
+            if poll(&p, 1, 100) == 0 { continue }
             let n = buf.withUnsafeMutableBytes { read(stdoutFD, $0.baseAddress!, $0.count) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
@@ -153,11 +175,18 @@ final class Child: @unchecked Sendable {
 
     func send(_ signal: Int32) { kill(pid, signal) }
 
-    /// Waits for exit. `status` is the exit code, or 128 + signal if the child was killed.
-    func wait() -> (status: Int32, maxRSSKB: Int, stderr: String) {
+    /// Waits for exit. `status` is the exit code, or 128 + signal if the child was killed
+    /// (after `timeout` seconds the test kills it: a hang fails the test, not the suite).
+    func wait(timeout: Double = 180) -> (status: Int32, maxRSSKB: Int, stderr: String) {
         var status: Int32 = 0
         var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let r = wait4(pid, &status, WNOHANG, &usage)
+            if r == pid || (r < 0 && errno != EINTR) { break }
+            if Date() > deadline { kill(pid, SIGKILL) }
+            usleep(2000)
+        }
         closeStdin()
         while true {
             lock.lock(); let done = errDone; lock.unlock()
