@@ -351,7 +351,11 @@ public enum HTMLReport {
         out.raw("\" y1=\""); out.number(axisY, decimals: 1); out.raw("\" y2=\""); out.number(axisY, decimals: 1); out.raw("\"/>\n")
         let step = tickStep(t1 - t0)
         var tick = (t0 / step).rounded(.up) * step
-        while tick <= t1 + step * 1e-9 {
+        // At most ~10 ticks by design; the cap stops a span that overflowed to infinity
+        // (t near 1.8e308 is valid input) from looping, and writing, without end.
+        var ticks = 0
+        while tick <= t1 + step * 1e-9, ticks < 100 {
+            ticks += 1
             out.raw("<text x=\""); out.number(x(tick), decimals: 1)
             out.raw("\" y=\""); out.number(axisY + 16, decimals: 1); out.raw("\">")
             out.number(tick, decimals: 2); out.raw(" s</text>\n")
