@@ -143,6 +143,25 @@ import Testing
         }
     }
 
+    @Test func hugeTimestampsInReportAndValidate() throws {
+        // Found while probing: `attune report` looped writing axis ticks without end
+        // (and died allocating 34 GB) when the time span overflowed to infinity.
+        let path = NSTemporaryDirectory() + "attune-robust-huge-\(getpid()).jsonl"
+        let html = path + ".html"
+        defer { unlink(path); unlink(html) }
+        let input = #"{"t":1e300,"channel":"voice","value":{"loudness_db":-1e300,"f0_mean_hz":1e300}}"# + "\n"
+            + #"{"t":1.7976931348623157e308,"channel":"text","value":{"text":"<script>alert(1)</script>"}}"# + "\n"
+            + #"{"t":0,"session":"\u001b[31mred","channel":"text","value":{"text":"hi"}}"# + "\n"
+        try input.write(toFile: path, atomically: true, encoding: .utf8)
+        let report = try attune(["report", path, "--output", html], bytes: [])
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(noCrashReport(report.stderr))
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.count < 200_000 && !page.contains("<script>alert"))
+        let validate = try attune(["validate", path], bytes: [])
+        #expect(validate.status == 0, "\(validate.stderr)")
+    }
+
     @Test func aHundredMegabyteLineStreamsPastInBoundedMemory() throws {
         let mb = 100
         let r = try attune(["run", "--emit", "every"]) { child in
