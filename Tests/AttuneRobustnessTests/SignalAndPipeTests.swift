@@ -32,16 +32,18 @@ import Testing
 
     @Test func aSignalDuringALargeInputStopsReading() throws {
         let child = try Child(["run", "--emit", "final"], stdout: .devNull)
+        nonisolated(unsafe) var blocks = 0
         let writer = Thread {
             let line = Array((affectLine(t: 1, session: "a") + "\n").utf8)
             var block: [UInt8] = []
             for _ in 0..<1000 { block += line }
             // Up to ~85 MB; stops when Attune goes away (EPIPE).
-            for _ in 0..<1000 { if !child.write(block) { break } }
+            for _ in 0..<1000 { if !child.write(block) { break }; blocks += 1 }
             child.closeStdin()
         }
         writer.start()
-        usleep(500_000)
+        // Attune is reading (so past installing its handlers) once input drains into it.
+        while blocks < 3 { usleep(10_000) }
         child.send(SIGTERM)
         let (status, _, stderr) = child.wait()
         while writer.isExecuting { usleep(1000) }

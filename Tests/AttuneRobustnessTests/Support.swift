@@ -175,7 +175,7 @@ final class Child: @unchecked Sendable {
 
     func send(_ signal: Int32) { kill(pid, signal) }
 
-    /// Waits for exit. `status` is the exit code, or 128 + signal if the child was killed
+    /// Waits for exit. `status` is the exit code, or 1000 + signal if the child was killed
     /// (after `timeout` seconds the test kills it: a hang fails the test, not the suite).
     func wait(timeout: Double = 180) -> (status: Int32, maxRSSKB: Int, stderr: String) {
         var status: Int32 = 0
@@ -195,7 +195,8 @@ final class Child: @unchecked Sendable {
         }
         close(stderrFD)
         closeStdout()
-        let code: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        // Killed by a signal: 1000 + signal, so it cannot pass for an exit status of 128 + signal.
+        let code: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 1000 + (status & 0x7F)
         lock.lock(); defer { lock.unlock() }
         return (code, usage.ru_maxrss, String(decoding: errBytes, as: UTF8.self))
     }
