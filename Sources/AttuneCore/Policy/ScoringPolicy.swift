@@ -62,6 +62,25 @@ public struct ScoringPolicy: ResponsePolicy {
         add("self_talk_share", clamp((l.talkShare - 0.5) * 2, 0, 1) * l.talkShareWeight, channel: "self",
             text: "you have said \(Int((l.talkShare * 100).rounded())) % of the recent words: listen first")
 
+        let h = fused.responses
+        let sr = c.serveAndReturn
+        if sr.enabled {
+            func fade(since t0: Double) -> Double { sr.halfLife > 0 ? exp2(-max(0, fused.t - t0) / sr.halfLife) : 0 }
+            if h.lastKind == .question, let answered = h.answeredAt {
+                add("answered_question", fade(since: answered), channel: "self",
+                    text: "your question was answered: reflect what you heard")
+            }
+            if h.questionRun >= 2 {
+                let run = clamp(Double(h.questionRun - 1) / Double(max(1, sr.questionRunFull - 1)), 0, 1)
+                add("question_run", run * fade(since: h.lastT), channel: "self",
+                    text: "you have asked \(h.questionRun) questions in a row: fewer questions")
+            }
+            if let given = h.lastComfortT {
+                add("comfort_given", fade(since: given), channel: "self",
+                    text: "you just gave comfort: no need to repeat it at once")
+            }
+        }
+
         let risk = o.level(of: c.riskTag) >= c.riskLevel
         var allowed = Mode.allCases
         if risk { allowed.removeAll { $0 == .space } }
