@@ -54,6 +54,9 @@ extension AttuneCommand {
         @Option(help: ArgumentHelp("Write each rejected line, verbatim, with its line number and reason, as JSON lines.", valueName: "file"))
         var rejects: String?
 
+        @Flag(name: .customLong("feedback-summary"), help: "After the run summary, print each session's listener-response totals on standard error: share of attuned responses, ruptures, repairs, mean time to repair.")
+        var feedbackSummary = false
+
         @Flag(name: .customLong("line-buffered"), help: "Flush output after every line, even to a file. (To a pipe or terminal, output is always flushed before Attune waits for input.)")
         var lineBuffered = false
 
@@ -141,6 +144,11 @@ extension AttuneCommand {
                 return 0
             }
             printError("attune: \(engine.counts.summary)")
+            if feedbackSummary {
+                for f in engine.bus.feedbackTotals {
+                    printError("attune: feedback: session \(f.session): \(f.totals.summary)")
+                }
+            }
             if case .readError(let code) = end {
                 printError("attune: reading input failed: \(String(cString: strerror(code)))")
                 return 74

@@ -143,7 +143,9 @@ public struct FeedbackTracker: Sendable {
                 reasons.append("comfort was just given \(rounded2(t - last)) s ago: no need to repeat it at once -> partly")
             }
             if let b = best {
+                let fits = mode != nil && f.kind.mode == mode, bFits = mode != nil && b.item.kind.mode == mode
                 let better = score != b.score ? score > b.score
+                    : fits != bFits ? fits
                     : rank(f.kind) != rank(b.item.kind) ? rank(f.kind) < rank(b.item.kind)
                     : f.strength > b.item.strength
                 if better { best = (f, score, reasons) }
