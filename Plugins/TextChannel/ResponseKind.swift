@@ -39,7 +39,16 @@ extension TextChannel {
             // "why don't you just..." asks nothing; a question already named by a phrase is not counted twice.
             if misattunedSpans.contains(where: { q.start < $0.1 && $0.0 < q.end }) { continue }
             if found.contains(where: { $0.cue.kind == "question" && q.start < $0.end && $0.start < q.end }) { continue }
-            let open = configuration.openQuestionWords.contains(tokens[q.start].text)
+            // Open when a question word leads a clause near the start: "what...", "hey, how...", "so why...".
+            var open = false
+            var words = 0
+            for k in q.start..<q.end where !open {
+                let tok = tokens[k]
+                guard tok.isWord else { continue }
+                let clauseStart = k == q.start || tokens[k - 1].kind == .comma
+                if configuration.openQuestionWords.contains(tok.text) && (clauseStart || words < 2) { open = true }
+                words += 1
+            }
             found.append((q.start, q.end, ResponseCue(
                 kind: "question", subkind: open ? "open" : "closed", strength: configuration.responseStrength,
                 reason: (open ? "asked an open question" : "asked a closed question") + ": \"" + quote(q.start, q.end) + "\"")))
