@@ -26,14 +26,22 @@ extension TextChannel {
         var found: [(start: Int, end: Int, cue: ResponseCue)] = []
         var claimed: [(Int, Int)] = []
         var misattunedSpans: [(Int, Int)] = []
-        for m in responseMatchers {
-            for x in m.matches(tokens) where !claimed.contains(where: { x.start < $0.1 && $0.0 < x.end }) {
-                claimed.append((x.start, x.end))
-                let (kind, subkind) = ResponseMatcherKey.split(m.tag)
-                if kind == "dismissing" || kind == "fixing" || kind == "redirecting" { misattunedSpans.append((x.start, x.end)) }
-                found.append((x.start, x.end, ResponseCue(kind: kind, subkind: subkind, strength: x.strength,
-                                                          reason: m.label + ": \"" + quote(x.start, x.end) + "\"")))
-            }
+        // Leftmost-longest over all kinds ("you must feel humiliated" names a feeling, though
+        // "you must" starts advice); on an exact tie the earlier matcher (misattuned first) wins.
+        var candidates: [(m: Int, x: CueMatcher.Match)] = []
+        for (k, m) in responseMatchers.enumerated() {
+            for x in m.matches(tokens) { candidates.append((k, x)) }
+        }
+        candidates.sort { a, b in
+            a.x.start != b.x.start ? a.x.start < b.x.start : a.x.end != b.x.end ? a.x.end > b.x.end : a.m < b.m
+        }
+        for (k, x) in candidates where !claimed.contains(where: { x.start < $0.1 && $0.0 < x.end }) {
+            let m = responseMatchers[k]
+            claimed.append((x.start, x.end))
+            let (kind, subkind) = ResponseMatcherKey.split(m.tag)
+            if kind == "dismissing" || kind == "fixing" || kind == "redirecting" { misattunedSpans.append((x.start, x.end)) }
+            found.append((x.start, x.end, ResponseCue(kind: kind, subkind: subkind, strength: x.strength,
+                                                      reason: m.label + ": \"" + quote(x.start, x.end) + "\"")))
         }
         for q in askingSentences(tokens) {
             // "why don't you just..." asks nothing; a question already named by a phrase is not counted twice.
@@ -88,9 +96,9 @@ extension TextChannel {
         return out
     }
 
-    /// One matcher per `kind/subkind` key: misattuned kinds first (they claim their
-    /// words: "just forget it" is no advice), then the attuned ones, then the tone
-    /// marker; keys of one kind in name order, so the result never depends on dictionary order.
+    /// One matcher per `kind/subkind` key: misattuned kinds first (on a tie they claim
+    /// the words), then the attuned ones, then the tone marker; keys of one kind in
+    /// name order, so the result never depends on dictionary order.
     static func makeResponseMatchers(_ c: Configuration) -> [CueMatcher] {
         let order = ["dismissing", "redirecting", "fixing", "reflection", "comfort", "space", "question", "cheerful"]
         let keys = c.responsePhrases.keys.sorted { a, b in
@@ -196,7 +204,7 @@ extension TextChannel.Configuration {
         "dismissing/invalidating": [
             "you are overreacting|overthinking", "you are (being) too sensitive|dramatic|emotional",
             "you are being dramatic|silly|ridiculous", "calm down", "relax @0.6", "stop crying|complaining|whining",
-            "do not be sad|upset|angry|silly|so", "do not be like that", "it is not a big deal", "why are you so upset|worked",
+            "do not be sad|upset|angry|silly|so", "do not be like that", "why are you so upset|worked",
             "you should not feel", "there is no reason to feel|be", "man up", "toughen up",
         ],
         "dismissing/deflecting": [

@@ -218,7 +218,15 @@ public struct FeedbackTracker: Sendable {
         }
         guard state.isWatching else { return (nil, nil) }
 
-        let delta = distress(after.other) - distress(before.other)
+        // What this cue did: valence moving down or a distress tag rising is more distress;
+        // valence moving up or a distress tag falling (superseded) is less.
+        var rising = max(0, before.other.valence - after.other.valence)
+        var easing = max(0, after.other.valence - before.other.valence)
+        for name in c.distressTags {
+            let d = after.other.level(of: name) - before.other.level(of: name)
+            rising = max(rising, d)
+            easing = max(easing, -d)
+        }
         func rise(_ names: [String]) -> (amount: Double, tag: TagLevel?) {
             var best: (Double, TagLevel?) = (0, nil)
             for name in names {
@@ -230,7 +238,7 @@ public struct FeedbackTracker: Sendable {
 
         var rupture: Rupture?
         if !state.watching.isEmpty {
-            for i in state.watching.indices { state.watching[i].distressChange += max(0, delta) }
+            for i in state.watching.indices { state.watching[i].distressChange += rising }
             let withdrawal = rise(c.withdrawalTags)
             var why: String?
             if withdrawal.amount >= c.withdrawalRise, let tag = withdrawal.tag {
@@ -249,7 +257,7 @@ public struct FeedbackTracker: Sendable {
 
         var repair: Repair?
         if rupture == nil, var cand = state.candidate, !state.openRuptures.isEmpty {
-            cand.distressChange += max(0, -delta)
+            cand.distressChange += easing
             state.candidate = cand
             let engagement = rise(c.engagementTags)
             var why: String?
