@@ -561,7 +561,7 @@ public enum HTMLReport {
         out.raw("<table class=\"responses\">\n<caption>Listener responses</caption>\n<tr><th>t (s)</th><th>said</th><th>response</th><th>score</th><th>why</th></tr>\n")
         for r in recs {
             guard let resp = r.response else { continue }
-            let said = session.cues.first { $0.line == r.line && $0.t == r.t }?.label ?? ""
+            let said = r.line > 0 ? session.cues.first { $0.line == r.line }?.label ?? "" : ""
             out.raw("<tr><td>"); out.number(r.t, decimals: 2); out.raw("</td><td>"); out.text(said)
             out.raw("</td><td>"); out.text(resp.kind.rawValue)
             if !resp.subkind.isEmpty { out.raw(" ("); out.text(resp.subkind); out.raw(")") }
