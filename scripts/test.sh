@@ -11,6 +11,7 @@ swift test --skip-build
 export ATTUNE=.build/debug/attune
 sh Tests/scripts/replay_check.sh
 sh Tests/scripts/render_report.sh
+python3 Tests/scripts/check_schemas.py "$ATTUNE"
 if [ -d ../shared/scenarios ]; then
   python3 ../shared/tools/score_scenarios.py ../shared/scenarios --bin .build/debug/attune --min 0.9
 fi
