@@ -12,6 +12,8 @@ export ATTUNE=.build/debug/attune
 sh Tests/scripts/replay_check.sh
 sh Tests/scripts/render_report.sh
 python3 Tests/scripts/check_schemas.py "$ATTUNE"
+# The project's own principle scenarios, then the shared calibration set.
+python3 Tests/scripts/score_scenarios.py Tests/scenarios --bin .build/debug/attune --min 1.0
 if [ -d ../shared/scenarios ]; then
   python3 ../shared/tools/score_scenarios.py ../shared/scenarios --bin .build/debug/attune --min 0.9
 fi
