@@ -48,6 +48,9 @@ extension AttuneCommand {
         @Option(help: ArgumentHelp("A JSON file overriding any part of the configuration (see attune config --print-defaults).", valueName: "file"))
         var config: String?
 
+        @Option(help: ArgumentHelp(ArgumentHelpText.lexicon, valueName: "file"))
+        var lexicon: String?
+
         @Flag(help: "Stop at the first bad line with exit status 65.")
         var strict = false
 
@@ -72,7 +75,7 @@ extension AttuneCommand {
             var configuration = try loadConfiguration(config)
             if let emit { configuration.bus.emit = emit }
             if let maxLateness { configuration.bus.maxLateness = maxLateness }
-            let code = try runEngine(configuration: configuration, channels: .standard(configuration))
+            let code = try runEngine(configuration: configuration, channels: try standardChannels(configuration, lexicon: lexicon))
             if code != 0 { throw ExitCode(code) }
         }
 

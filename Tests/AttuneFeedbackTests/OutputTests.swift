@@ -128,3 +128,19 @@ func parseCSV(_ text: String) -> [[String]] {
     if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
     return rows
 }
+
+/// Every feedback, serve-and-return and response-phrase key is in Protocols/feedback.md.
+@Test func everyFeedbackKeyIsDocumented() throws {
+    let root = String(fixtures.dropLast("/Tests/AttuneFeedbackTests/Fixtures".count))
+    let page = try #require(readFile(root + "/Protocols/feedback.md"))
+    let json = AttuneConfiguration().json
+    var keys: [String] = []
+    for m in try #require(json["feedback"]?.object) { keys.append(m.key) }
+    for m in try #require(json["policy"]?["serveAndReturn"]?.object) { keys.append(m.key) }
+    keys += ["responsePhrases", "responseStrength", "openQuestionWords", "answered_question", "question_run", "comfort_given"]
+    #expect(json["channels"]?["text"]?["responsePhrases"] != nil)
+    let missing = keys.filter { !page.contains("`\($0)`") }
+    #expect(missing.isEmpty, "undocumented in feedback.md: \(missing)")
+    // Every response kind is described.
+    for kind in ResponseKind.allCases { #expect(page.contains("`\(kind.rawValue)`"), "\(kind)") }
+}

@@ -26,7 +26,7 @@
 /// | `comfort_given` | the listener just gave comfort |
 public struct PolicyConfiguration: Codable, Sendable, Equatable {
     /// A starting score per mode. Checking in is the safe default when nothing is known.
-    public var bias = ModeScores(question: 0.3)
+    public var bias = ModeScores(question: 0.2)
     /// Feature or tag name -> how much one unit of it adds to each mode.
     public var weights: [String: ModeScores] = PolicyConfiguration.defaultWeights
     /// Seconds a mode stays before an ordinary switch (no flicker).
@@ -35,6 +35,9 @@ public struct PolicyConfiguration: Codable, Sendable, Equatable {
     public var switchMargin: Double = 0.15
     /// A lead this large is strong new evidence: switch at once, dwell or not.
     public var strongMargin: Double = 0.6
+    /// So is a leading mode whose score rose by this much with the event just applied
+    /// (the words that came 0.8 s after the posture): a jump is news, a drift is not.
+    public var strongEvidence: Double = 0.6
     /// Tags that switch at once when they arrive at least this strong (an explicit request for space).
     public var immediateTags: [String] = ["space_request", "risk"]
     public var immediateLevel: Double = 0.4
@@ -101,8 +104,8 @@ public struct PolicyConfiguration: Codable, Sendable, Equatable {
         "negative_valence": ModeScores(comfort: 0.8, reflect: 0.3),
         "positive_valence": ModeScores(reflect: 0.8),
         "expressed_emotion": ModeScores(comfort: 0.3, reflect: 0.8),
-        "low_coverage": ModeScores(question: 1.2),
-        "incongruence": ModeScores(comfort: -0.5, question: 2.0, reflect: -0.5),
+        "low_coverage": ModeScores(question: 1.0),
+        "incongruence": ModeScores(comfort: -1.0, question: 2.0, reflect: -1.0),
         "other_flooded": ModeScores(space: 1.5),
         "self_flooded": ModeScores(space: 3.0),
         "self_talk_share": ModeScores(question: 0.5),

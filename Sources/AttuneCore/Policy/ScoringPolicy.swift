@@ -6,8 +6,9 @@ import Glibc
 /// ``PolicyConfiguration``), the highest wins, with hysteresis and a safety rule.
 ///
 /// - Hysteresis: the current mode stays for `minDwell` seconds and yields only
-///   to a lead of `switchMargin`; a lead of `strongMargin`, or a fresh
-///   immediate tag (an explicit request for space), switches at once.
+///   to a lead of `switchMargin`. Strong new evidence switches at once: a lead
+///   of `strongMargin`, a leading mode whose score jumped by `strongEvidence`
+///   with this event, or a fresh immediate tag (an explicit request for space).
 /// - Safety: while the risk tag is above `riskLevel`, `space` is ruled out:
 ///   stay present, check in, comfort.
 public struct ScoringPolicy: ResponsePolicy {
@@ -20,6 +21,7 @@ public struct ScoringPolicy: ResponsePolicy {
     public struct State: Sendable {
         var mode: Mode?
         var since: Double = 0
+        var lastScores: ModeScores?
     }
 
     public func makeState() -> State { State() }
@@ -97,9 +99,12 @@ public struct ScoringPolicy: ResponsePolicy {
                 c.immediateTags.contains(name) && o.level(of: name) >= c.immediateLevel
                     && (c.weights[name]?[best] ?? 0) > 0
             }
-            let switchNow = immediate || lead >= c.strongMargin || (dwelt && lead >= c.switchMargin)
+            let jump = state.lastScores.map { scores[best] - $0[best] } ?? 0
+            let switchNow = immediate || lead >= c.strongMargin
+                || (lead >= c.switchMargin && (dwelt || jump >= c.strongEvidence))
             if !switchNow { chosen = current }
         }
+        state.lastScores = scores
         let changed = chosen != state.mode
         if changed {
             state.mode = chosen
