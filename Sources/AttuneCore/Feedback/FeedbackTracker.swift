@@ -35,6 +35,9 @@ public struct FeedbackTracker: Sendable {
 
     public func makeState() -> State { State() }
 
+    /// One response cue as the tracker weighs it.
+    typealias Found = (kind: ResponseKind, subkind: String, reason: String, strength: Double)
+
     /// The other's distress: max(−valence, the strongest distress tag).
     public func distress(_ o: TrackSnapshot) -> Double {
         var d = max(0, -o.valence)
@@ -59,7 +62,7 @@ public struct FeedbackTracker: Sendable {
         let positive = other.map { $0.valence >= c.positiveValence || $0.level(of: Tag.joy) >= c.distressedLevel } ?? false
 
         // The cues by kind, in text order; `cheerful` is a tone marker, resolved against the other's state.
-        var found: [(kind: ResponseKind, subkind: String, reason: String, strength: Double)] = []
+        var found: [Found] = []
         var cheerfulReason: String?
         for cue in cues {
             if cue.kind == ResponseCue.cheerful {
@@ -96,13 +99,10 @@ public struct FeedbackTracker: Sendable {
         return response
     }
 
-    private func judge(_ found: [(kind: ResponseKind, subkind: String, reason: String, strength: Double)], decision: Decision?,
+    private func judge(_ found: [Found], decision: Decision?,
                        t: Double, state: State) -> ScoredResponse {
         let c = configuration
         func rank(_ k: ResponseKind) -> Int { ResponseKind.precedence.firstIndex(of: k) ?? Int.max }
-        func label(_ f: (kind: ResponseKind, subkind: String, reason: String, strength: Double)) -> String {
-            f.kind.rawValue + (f.subkind.isEmpty ? "" : "/" + f.subkind)
-        }
         let mode = decision?.mode
 
         // A misattuned kind decides the score, whatever else was said.
@@ -117,7 +117,7 @@ public struct FeedbackTracker: Sendable {
         }
 
         // Otherwise the kind that best meets the recommendation.
-        var best: (item: (kind: ResponseKind, subkind: String, reason: String, strength: Double), score: ResponseScore, reasons: [String])?
+        var best: (item: Found, score: ResponseScore, reasons: [String])?
         for f in found {
             var score: ResponseScore
             var reasons = [f.reason]
@@ -158,8 +158,8 @@ public struct FeedbackTracker: Sendable {
                               reasons: b.reasons, also: alsoList(found, except: b.item))
     }
 
-    private func alsoList(_ found: [(kind: ResponseKind, subkind: String, reason: String, strength: Double)],
-                          except chosen: (kind: ResponseKind, subkind: String, reason: String, strength: Double)) -> [String] {
+    private func alsoList(_ found: [Found],
+                          except chosen: Found) -> [String] {
         var out: [String] = []
         var skipped = false
         for f in found {
@@ -173,7 +173,7 @@ public struct FeedbackTracker: Sendable {
         return out
     }
 
-    private func remember(_ r: ScoredResponse, found: [(kind: ResponseKind, subkind: String, reason: String, strength: Double)],
+    private func remember(_ r: ScoredResponse, found: [Found],
                           t: Double, line: Int, state: inout State) {
         state.totals.count(r)
         if found.contains(where: { $0.kind == .reflection || $0.kind == .comfort }) { state.lastAcknowledgement = t }
