@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "PostureChannelTests", dependencies: ["PostureChannel"]),
         .testTarget(name: "AttuneCLITests", dependencies: ["Attune", "CJSONC"]),
         .testTarget(name: "AttuneOutputTests", dependencies: ["Attune", "CJSONC"]),
+        .testTarget(name: "AttuneFeedbackTests", dependencies: ["Attune", "CJSONC"], exclude: ["Fixtures"]),
         .testTarget(name: "AttuneRobustnessTests", dependencies: ["Attune"]),
     ]
 )

@@ -89,6 +89,7 @@ extension TextChannel {
             var negated = false
             var absent = false
             var relieved = false
+            var negatorDistance = -1, reliefDistance = -1
             var pastComma = false
             // Look back within the sentence for negators, absence words and boosters.
             var j = i - 1
@@ -102,9 +103,9 @@ extension TextChannel {
                     if let r, r.flags.contains(.contrast) { break }
                     let decay = 1 - 0.05 * Double(dist)
                     if let r, !pastComma {
-                        if r.flags.contains(.negator) { negated = true }
+                        if r.flags.contains(.negator) { negated = true; if negatorDistance < 0 { negatorDistance = dist } }
                         if r.flags.contains(.absence) { absent = true }
-                        if r.flags.contains(.relief) { relieved = true }
+                        if r.flags.contains(.relief) { relieved = true; if reliefDistance < 0 { reliefDistance = dist } }
                     }
                     if let r, r.booster != 0 {
                         scoreMul += r.booster * decay * (p.caps && capsCounts ? 1 + c.capsEmphasis : 1)
@@ -119,11 +120,28 @@ extension TextChannel {
             }
             if t.caps && capsCounts { scoreMul += c.capsEmphasis; rules.append("caps") }
             scoreMul = max(0, scoreMul)
+            // A negated relief word cancels out: "can't stop shaking" is still shaking.
+            if negated && relieved && negatorDistance > reliefDistance {
+                negated = false
+                relieved = false
+            }
 
             var base = entry.valence
             if base != nil, let r = roleOf[i], r.booster != 0, end == i + 1, i + 1 < tokens.count, tokens[i + 1].isWord,
                lookup(tokens, ids, i + 1)?.0.valence != nil {
                 base = nil
+            }
+            // A relief word doing its job ("stopped fighting", "can't stop shaking") carries no
+            // valence of its own: the word it acts on does.
+            if let b = base, b < 0, let r = roleOf[i], r.flags.contains(.relief) {
+                var k = end, seen = 0
+                while k < tokens.count, seen < c.negationWindow, !tokens[k].isSentenceEnd {
+                    if tokens[k].isWord {
+                        if let next = lookup(tokens, ids, k)?.0.valence, next < 0 { base = nil; break }
+                        seen += 1
+                    }
+                    k += 1
+                }
             }
             if let b = base, t.text == "like", entry.valenceSource == .vader, b > 0 {
                 if i == 0 || !likeVerbs(tokens[i - 1].text) { base = nil }

@@ -163,6 +163,15 @@ extension TextChannel {
             "fuck you", "fuck off", "piss off", "you made me", "thanks for nothing", "you of all people",
         ]
 
+        // MARK: listener responses (Plugins/TextChannel/ResponseKind.swift, Protocols/feedback.md)
+        /// Cue phrases of the listener's response kinds, keyed `kind/subkind`, in the pattern syntax above.
+        /// Kinds: question, reflection, comfort, space, dismissing, fixing, redirecting, and the tone marker cheerful.
+        public var responsePhrases: [String: [String]] = Configuration.defaultResponsePhrases
+        /// Strength of a response cue whose pattern sets none.
+        public var responseStrength = 0.8
+        /// A listener question (found as for the `question` tag) starting with one of these is open, otherwise closed.
+        public var openQuestionWords = ["what", "how", "why", "when", "where", "who", "which", "tell"]
+
         public init() {}
     }
 }

@@ -22,6 +22,7 @@ public struct TextChannel: ChannelPlugin {
     var infos: [WordInfo] { core.infos }
     var questionWords: Set<String> { core.questionWords }
     var maskTags: Set<String> { core.maskTags }
+    var responseMatchers: [CueMatcher] { core.responseMatchers }
 
     final class Core: Sendable {
         let configuration: Configuration
@@ -33,9 +34,11 @@ public struct TextChannel: ChannelPlugin {
         let infos: [WordInfo]
         let questionWords: Set<String>
         let maskTags: Set<String>
+        let responseMatchers: [CueMatcher]
 
         init(configuration: Configuration, lexicon: UserLexicon, tokenizer: Tokenizer, cueMatchers: [CueMatcher],
              vocab: [String: Int32], infos: [WordInfo], questionWords: Set<String>, maskTags: Set<String>) {
+            self.responseMatchers = TextChannel.makeResponseMatchers(configuration)
             self.configuration = configuration
             self.lexicon = lexicon
             self.tokenizer = tokenizer
@@ -120,9 +123,12 @@ public struct TextChannel: ChannelPlugin {
     }
 
     /// The analysis of `value.text` as evidence (nothing for a value without text).
+    /// A listener's (`self`) utterance also carries its response cues, as `response:<kind>/<subkind>` tags.
     public func evidence(from cue: Cue, state: inout NoState) -> Evidence {
         guard let text = cue.value["text"]?.string else { return .none }
-        return analyze(text).evidence
+        var evidence = analyze(text).evidence
+        if cue.source == .listener { evidence.tags += classifyResponse(text).map(\.tag) }
+        return evidence
     }
 }
 

@@ -46,7 +46,7 @@ extension AttuneCommand {
             var configuration = try loadConfiguration(options.config)
             if let emit = options.emit { configuration.bus.emit = emit }
             if let maxLateness = options.maxLateness { configuration.bus.maxLateness = maxLateness }
-            let channels = ChannelRegistry.standard(configuration)
+            let channels = try standardChannels(configuration, lexicon: options.lexicon)
             // Its own decoder: reading a line's t must not touch the engine's line accounting.
             let decoder = LineDecoder(channels: channels, limits: configuration.bus.limits)
             var pacer = Pacer(speed: speed)

@@ -43,6 +43,9 @@ extension AttuneCommand {
         @Option(help: ArgumentHelp("A configuration override file, as for attune run.", valueName: "file"))
         var config: String?
 
+        @Option(help: ArgumentHelp(ArgumentHelpText.lexicon, valueName: "file"))
+        var lexicon: String?
+
         func validate() throws {
             guard incongruenceThreshold >= 0, incongruenceThreshold <= 1 else {
                 throw ValidationError("--incongruence-threshold must be in 0...1")
@@ -52,7 +55,7 @@ extension AttuneCommand {
         func run() throws {
             var configuration = try loadConfiguration(config)
             configuration.bus.emit = .every
-            let channels = ChannelRegistry.standard(configuration)
+            let channels = try standardChannels(configuration, lexicon: lexicon)
             let decoder = LineDecoder(channels: channels, limits: configuration.bus.limits)
             var bus = StandardBus(configuration: configuration, channels: channels)
             var collector = ReportCollector()

@@ -48,11 +48,17 @@ extension AttuneCommand {
         @Option(help: ArgumentHelp("A JSON file overriding any part of the configuration (see attune config --print-defaults).", valueName: "file"))
         var config: String?
 
+        @Option(help: ArgumentHelp(ArgumentHelpText.lexicon, valueName: "file"))
+        var lexicon: String?
+
         @Flag(help: "Stop at the first bad line with exit status 65.")
         var strict = false
 
         @Option(help: ArgumentHelp("Write each rejected line, verbatim, with its line number and reason, as JSON lines.", valueName: "file"))
         var rejects: String?
+
+        @Flag(name: .customLong("feedback-summary"), help: "After the run summary, print each session's listener-response totals on standard error: share of attuned responses, ruptures, repairs, mean time to repair.")
+        var feedbackSummary = false
 
         @Flag(name: .customLong("line-buffered"), help: "Flush output after every line, even to a file. (To a pipe or terminal, output is always flushed before Attune waits for input.)")
         var lineBuffered = false
@@ -69,7 +75,7 @@ extension AttuneCommand {
             var configuration = try loadConfiguration(config)
             if let emit { configuration.bus.emit = emit }
             if let maxLateness { configuration.bus.maxLateness = maxLateness }
-            let code = try runEngine(configuration: configuration, channels: .standard(configuration))
+            let code = try runEngine(configuration: configuration, channels: try standardChannels(configuration, lexicon: lexicon))
             if code != 0 { throw ExitCode(code) }
         }
 
@@ -141,6 +147,11 @@ extension AttuneCommand {
                 return 0
             }
             printError("attune: \(engine.counts.summary)")
+            if feedbackSummary {
+                for f in engine.bus.feedbackTotals {
+                    printError("attune: feedback: session \(f.session): \(f.totals.summary)")
+                }
+            }
             if case .readError(let code) = end {
                 printError("attune: reading input failed: \(String(cString: strerror(code)))")
                 return 74

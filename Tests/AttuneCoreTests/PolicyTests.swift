@@ -81,19 +81,27 @@ func decide(_ s: FusedState, configuration: PolicyConfiguration = .init()) -> De
 
     @Test func aSmallLeadWaitsForTheMinimumDwell() {
         var state = policy.makeState()
-        let first = policy.decide(fused(t: 0, valence: 0.6, tags: [("joy", 0.6, "text")]), state: &state)
+        let first = policy.decide(fused(t: 0, valence: 0.6, tags: [("joy", 0.5, "text")]), state: &state)
         #expect(first.mode == .reflect && first.changed)
-        // A slightly better case for question, 0.5 s later: not yet.
-        let soon = fused(t: 0.5, valence: 0.6, tags: [("joy", 0.6, "text"), ("uncertainty", 1.0, "text")])
-        let d1 = policy.decide(soon, state: &state)
-        #expect(d1.scores.question > d1.scores.reflect)
-        #expect(d1.scores.question - d1.scores.reflect < policy.configuration.strongMargin)
-        #expect(d1.mode == .reflect && !d1.changed)
+        // Uncertainty creeps up in small steps (no single jump is news) until question leads a little.
+        var last = first
+        for (i, level) in [0.2, 0.4, 0.6, 0.8, 1.0].enumerated() {
+            last = policy.decide(fused(t: 0.1 * Double(i + 1), valence: 0.6, tags: [("joy", 0.5, "text"), ("uncertainty", level, "text")]), state: &state)
+        }
+        #expect(last.scores.question > last.scores.reflect + policy.configuration.switchMargin)
+        #expect(last.scores.question - last.scores.reflect < policy.configuration.strongMargin)
+        #expect(last.mode == .reflect && !last.changed)
         // The same case after the dwell: switch.
-        var later = soon
-        later.t = 2.0
-        let d2 = policy.decide(later, state: &state)
-        #expect(d2.mode == .question && d2.changed)
+        let later = policy.decide(fused(t: 2.0, valence: 0.6, tags: [("joy", 0.5, "text"), ("uncertainty", 1.0, "text")]), state: &state)
+        #expect(later.mode == .question && later.changed)
+    }
+
+    @Test func aJumpInTheLeadingScoreIsStrongNewEvidence() {
+        var state = policy.makeState()
+        _ = policy.decide(fused(t: 0, valence: 0.6, tags: [("joy", 0.5, "text")]), state: &state)
+        // The same final state as above, but reached in one event: the words that change everything.
+        let d = policy.decide(fused(t: 0.5, valence: 0.6, tags: [("joy", 0.5, "text"), ("uncertainty", 1.0, "text")]), state: &state)
+        #expect(d.mode == .question && d.changed)
     }
 
     @Test func aStrongLeadSwitchesAtOnce() {
@@ -106,6 +114,7 @@ func decide(_ s: FusedState, configuration: PolicyConfiguration = .init()) -> De
     @Test func aFreshSpaceRequestSwitchesAtOnceEvenWithASmallLead() {
         var c = PolicyConfiguration()
         c.strongMargin = 100   // only the immediate-tag rule can switch early
+        c.strongEvidence = 100
         let policy = ScoringPolicy(configuration: c)
         var state = policy.makeState()
         _ = policy.decide(fused(t: 0, valence: -0.5, tags: [("sadness", 0.9, "text")]), state: &state)

@@ -15,7 +15,10 @@ public struct CSVAdapter: OutputAdapter {
         "score_comfort", "score_space", "score_question", "score_reflect",
         "other_valence", "other_valence_sd", "other_arousal", "other_arousal_sd", "other_coverage",
         "self_valence", "self_valence_sd", "self_arousal", "self_arousal_sd", "self_coverage",
-        "incongruence", "reason_channel", "reason_cue", "reason_text",
+        "incongruence",
+        "response_kind", "response_subkind", "response_score", "response_recommended", "response_reasons",
+        "rupture", "repair_time",
+        "reason_channel", "reason_cue", "reason_text",
     ]
 
     public init(sink: ByteSink) {
@@ -45,6 +48,22 @@ public struct CSVAdapter: OutputAdapter {
         track(r.state.other); comma()
         track(r.state.listener); comma()
         number(r.state.incongruence); comma()
+        if let resp = r.response {
+            field(resp.kind.rawValue); comma()
+            field(resp.subkind); comma()
+            if let s = resp.score { field(s.rawValue) }
+            comma()
+            if let m = resp.recommended { field(m.rawValue) }
+            comma()
+            field(resp.reasons.joined(separator: "; ")); comma()
+        } else {
+            comma(); comma(); comma(); comma(); comma()
+        }
+        // Empty unless this line shows a rupture (its reason) or a repair (seconds from rupture to repair).
+        if let rupture = r.rupture { field(rupture.reason) }
+        comma()
+        if let repair = r.repair { number(repair.timeToRepair) }
+        comma()
         if let top = r.decision.because.first {
             field(top.channel); comma()
             field(top.cue); comma()

@@ -136,12 +136,15 @@ public struct ReportSummary: Sendable, Hashable {
     /// Spans with incongruence at or above the threshold.
     public var incongruent: [(start: Double, end: Double, peak: Double, reason: String)] = []
     public var channelCounts: [ChannelCount] = []
+    /// The listener's responses, ruptures and repairs, counted from the recommendations' `response`, `rupture`, `repair`.
+    public var feedback = FeedbackTotals()
 
     public static func == (a: ReportSummary, b: ReportSummary) -> Bool {
         a.start == b.start && a.end == b.end && a.spans == b.spans && a.timeInMode == b.timeInMode
             && a.other == b.other && a.listener == b.listener && a.arousalCorrelation == b.arousalCorrelation
             && a.meanMirroring == b.meanMirroring && a.channelCounts == b.channelCounts
             && a.incongruent.map(\.start) == b.incongruent.map(\.start) && a.incongruent.map(\.end) == b.incongruent.map(\.end)
+            && a.feedback == b.feedback
     }
     public func hash(into h: inout Hasher) { h.combine(start); h.combine(end); h.combine(spans) }
 
@@ -160,6 +163,9 @@ public struct ReportSummary: Sendable, Hashable {
             }
             timeInMode[r.mode] += max(0, holdEnd(i) - r.t)
             if let c = r.state.sync.arousalCorrelation { arousalCorrelation = c }
+            if let resp = r.response { feedback.count(resp) }
+            if r.rupture != nil { feedback.ruptures += 1 }
+            if let repair = r.repair { feedback.count(repair) }
         }
 
         func mean(_ include: (Recommendation) -> Bool, _ value: (Recommendation) -> Double) -> Double? {
@@ -269,6 +275,7 @@ public enum HTMLReport {
         chart(s, summary: summary, options: options, into: &out)
         table(summary, into: &out)
         changes(s, summary: summary, into: &out)
+        responses(s, into: &out)
         out.raw("</section>\n")
     }
 
@@ -276,7 +283,9 @@ public enum HTMLReport {
 
     static func chart(_ s: ReportSession, summary: ReportSummary, options: ReportOptions, into out: inout MarkupBytes) {
         let lanes = summary.channelCounts
-        let height = lanesTop + Double(max(lanes.count, 1)) * laneHeight + 34
+        let feedbackMarks = s.recommendations.filter { $0.response != nil || $0.rupture != nil || $0.repair != nil }
+        let laneRows = max(lanes.count + (feedbackMarks.isEmpty ? 0 : 1), 1)
+        let height = lanesTop + Double(laneRows) * laneHeight + 34
         let t0 = summary.start
         let t1 = summary.end > t0 ? summary.end : t0 + 1
         let plotWidth = width - left - right
@@ -344,8 +353,12 @@ public enum HTMLReport {
             out.raw("</g>\n")
         }
 
+        if !feedbackMarks.isEmpty {
+            responseLane(feedbackMarks, y: lanesTop + Double(lanes.count) * laneHeight + laneHeight / 2, x: x, into: &out)
+        }
+
         // Time axis.
-        let axisY = lanesTop + Double(max(lanes.count, 1)) * laneHeight + 6
+        let axisY = lanesTop + Double(laneRows) * laneHeight + 6
         out.raw("<g class=\"axis\">\n<line x1=\""); out.number(left, decimals: 0)
         out.raw("\" x2=\""); out.number(width - right, decimals: 0)
         out.raw("\" y1=\""); out.number(axisY, decimals: 1); out.raw("\" y2=\""); out.number(axisY, decimals: 1); out.raw("\"/>\n")
@@ -362,6 +375,49 @@ public enum HTMLReport {
             tick += step
         }
         out.raw("</g>\n</svg>\n")
+    }
+
+    /// The listener's responses as markers coloured by score (hover: kind, score, the
+    /// mode it was scored against, reasons), with ruptures (▼) and repairs (▲) on the same lane.
+    static func responseLane(_ recs: [Recommendation], y: Double, x: (Double) -> Double, into out: inout MarkupBytes) {
+        out.raw("<g class=\"lane responses\" data-source=\"self\" data-channel=\"responses\">\n")
+        out.raw("<line class=\"track\" x1=\""); out.number(left, decimals: 0)
+        out.raw("\" x2=\""); out.number(width - right, decimals: 0)
+        out.raw("\" y1=\""); out.number(y, decimals: 1); out.raw("\" y2=\""); out.number(y, decimals: 1); out.raw("\"/>\n")
+        out.raw("<text class=\"label\" x=\""); out.number(left - 8, decimals: 0)
+        out.raw("\" y=\""); out.number(y + 4, decimals: 1); out.raw("\">self \u{00B7} responses</text>\n")
+        for r in recs {
+            if let resp = r.response {
+                let score = resp.score?.rawValue ?? "unscored"
+                out.raw("<rect class=\"resp "); out.rawString(score)
+                out.raw("\" x=\""); out.number(x(r.t) - 5, decimals: 1)
+                out.raw("\" y=\""); out.number(y - 5, decimals: 1)
+                out.raw("\" width=\"10\" height=\"10\" rx=\"2\"><title>"); out.number(r.t, decimals: 2); out.raw(" s, line "); out.int(r.line)
+                out.raw(": "); out.text(resp.kind.rawValue); if !resp.subkind.isEmpty { out.raw(" ("); out.text(resp.subkind); out.raw(")") }
+                out.raw(", "); out.rawString(score)
+                if let m = resp.recommended { out.raw(" against "); out.rawString(m.rawValue) }
+                for reason in resp.reasons { out.raw("\n\u{2022} "); out.text(reason) }
+                out.raw("</title></rect>\n")
+            }
+            if let rupture = r.rupture {
+                let cx = x(r.t)
+                out.raw("<path class=\"rupture\" d=\"M"); out.number(cx - 6, decimals: 1); out.raw(","); out.number(y - 11, decimals: 1)
+                out.raw(" L"); out.number(cx + 6, decimals: 1); out.raw(","); out.number(y - 11, decimals: 1)
+                out.raw(" L"); out.number(cx, decimals: 1); out.raw(","); out.number(y - 1, decimals: 1)
+                out.raw(" Z\"><title>Rupture at "); out.number(r.t, decimals: 2); out.raw(" s: "); out.text(rupture.reason)
+                out.raw("</title></path>\n")
+            }
+            if let repair = r.repair {
+                let cx = x(r.t)
+                out.raw("<path class=\"repair\" d=\"M"); out.number(cx - 6, decimals: 1); out.raw(","); out.number(y + 11, decimals: 1)
+                out.raw(" L"); out.number(cx + 6, decimals: 1); out.raw(","); out.number(y + 11, decimals: 1)
+                out.raw(" L"); out.number(cx, decimals: 1); out.raw(","); out.number(y + 1, decimals: 1)
+                out.raw(" Z\"><title>Repair at "); out.number(r.t, decimals: 2); out.raw(" s, ")
+                out.number(repair.timeToRepair, decimals: 1); out.raw(" s after the rupture: "); out.text(repair.reason)
+                out.raw("</title></path>\n")
+            }
+        }
+        out.raw("</g>\n")
     }
 
     /// One -1...1 panel with grid, the other's and the listener's bands and lines.
@@ -461,6 +517,21 @@ public enum HTMLReport {
         if let c = s.arousalCorrelation { out.number(c, decimals: 2) } else { out.raw("n/a") }
         out.raw(", mean posture mirroring "); out.number(s.meanMirroring, decimals: 2); out.raw("</td></tr>\n")
         out.raw("<tr><th>Mixed-signal spans</th><td>"); out.int(s.incongruent.count); out.raw("</td></tr>\n")
+        if s.feedback.responses > 0 || s.feedback.ruptures > 0 {
+            let f = s.feedback
+            out.raw("<tr><th>Listener responses</th><td>"); out.int(f.responses)
+            if f.scored > 0 {
+                out.raw(": "); out.int(f.attuned); out.raw(" attuned (")
+                out.number((f.attunedShare ?? 0) * 100, decimals: 0); out.raw(" %), ")
+                out.int(f.partly); out.raw(" partly, "); out.int(f.missed); out.raw(" missed")
+            }
+            if f.unscored > 0 { out.raw(", "); out.int(f.unscored); out.raw(" not scored") }
+            out.raw("</td></tr>\n<tr><th>Ruptures and repairs</th><td>")
+            out.int(f.ruptures); out.raw(f.ruptures == 1 ? " rupture, " : " ruptures, ")
+            out.int(f.repairs); out.raw(f.repairs == 1 ? " repair" : " repairs")
+            if let m = f.meanTimeToRepair { out.raw(", mean time to repair "); out.number(m, decimals: 1); out.raw(" s") }
+            out.raw("</td></tr>\n")
+        }
         out.raw("<tr><th>Cues per channel</th><td>")
         if s.channelCounts.isEmpty { out.raw("none") }
         for (i, c) in s.channelCounts.enumerated() {
@@ -483,6 +554,30 @@ public enum HTMLReport {
                 if i > 0 { out.raw("; ") }
                 out.text(text)
             }
+            out.raw("</td></tr>\n")
+        }
+        out.raw("</table>\n")
+    }
+
+    static func responses(_ session: ReportSession, into out: inout MarkupBytes) {
+        let recs = session.recommendations.filter { $0.response != nil }
+        guard !recs.isEmpty else { return }
+        out.raw("<table class=\"responses\">\n<caption>Listener responses</caption>\n<tr><th>t (s)</th><th>said</th><th>response</th><th>score</th><th>why</th></tr>\n")
+        for r in recs {
+            guard let resp = r.response else { continue }
+            let said = r.line > 0 ? session.cues.first { $0.line == r.line }?.label ?? "" : ""
+            out.raw("<tr><td>"); out.number(r.t, decimals: 2); out.raw("</td><td>"); out.text(said)
+            out.raw("</td><td>"); out.text(resp.kind.rawValue)
+            if !resp.subkind.isEmpty { out.raw(" ("); out.text(resp.subkind); out.raw(")") }
+            out.raw("</td><td><span class=\"score "); out.rawString(resp.score?.rawValue ?? "unscored"); out.raw("\">")
+            out.rawString(resp.score?.rawValue ?? "not scored"); out.raw("</span>")
+            if let m = resp.recommended { out.raw(" vs <span class=\"mode "); out.rawString(m.rawValue); out.raw("\">"); out.rawString(m.rawValue); out.raw("</span>") }
+            out.raw("</td><td>")
+            for (i, text) in resp.reasons.enumerated() {
+                if i > 0 { out.raw("; ") }
+                out.text(text)
+            }
+            if let rupture = r.rupture { out.raw("; rupture: "); out.text(rupture.reason) }
             out.raw("</td></tr>\n")
         }
         out.raw("</table>\n")
@@ -529,6 +624,11 @@ public enum HTMLReport {
         table { border-collapse: collapse; margin: 12px 0; } caption { text-align: left; font-weight: 600; margin-bottom: 4px; }
         th, td { text-align: left; padding: 3px 12px 3px 0; vertical-align: top; border-bottom: 1px solid #eaeef2; } th { white-space: nowrap; } th { font-weight: 500; color: #57606a; }
         .legend .key { display: inline-block; width: 14px; height: 10px; margin: 0 4px 0 10px; vertical-align: middle; }
+        .resp { stroke: #fff; stroke-width: 1; } .resp:hover { stroke: #1f2328; stroke-width: 2; }
+        .resp.attuned, .score.attuned { fill: #2da44e; background: #2da44e; } .resp.partly, .score.partly { fill: #d4a72c; background: #d4a72c; }
+        .resp.missed, .score.missed { fill: #cf222e; background: #cf222e; } .resp.unscored, .score.unscored { fill: #8c959f; background: #8c959f; }
+        .score { color: #fff; padding: 0 6px; border-radius: 3px; }
+        .rupture { fill: #cf222e; } .repair { fill: #2da44e; }
         .key.other { background: #2f6fdf; } .key.self { background: #e07b00; } .key.incongruence { background: #f6d5d8; border: 1px dashed #d73a49; }
 
         """

@@ -55,9 +55,35 @@ public struct TerminalAdapter: OutputAdapter {
 
     public mutating func write(_ r: Recommendation) throws {
         if firstSession == nil { firstSession = r.session } else if firstSession != r.session { severalSessions = true }
-        if lastMode[r.session] == r.mode { return }
-        lastMode[r.session] = r.mode
-        try sink.write(line(for: r))
+        if lastMode[r.session] != r.mode {
+            lastMode[r.session] = r.mode
+            try sink.write(line(for: r))
+        }
+        if let feedback = feedbackLine(for: r) { try sink.write(feedback) }
+    }
+
+    /// The listener's scored response, a rupture or a repair, indented under the mode lines; nil when the event has none.
+    public func feedbackLine(for r: Recommendation) -> String? {
+        var parts: [String] = []
+        if let resp = r.response {
+            var s = "you: " + resp.kind.rawValue.replacingUnderscores + (resp.subkind.isEmpty ? "" : " (" + clean(resp.subkind) + ")")
+            if let score = resp.score {
+                let code = score == .attuned ? 32 : score == .partly ? 33 : 31
+                s += " → " + paint(score.rawValue.uppercased(), code: code, bold: true)
+                if let m = resp.recommended { s += dim(" vs " + m.rawValue) }
+            } else {
+                s += dim(" → not scored")
+            }
+            parts.append(s)
+        }
+        if let rupture = r.rupture { parts.append(paint("RUPTURE", code: 31, bold: true) + " " + dim(clean(rupture.reason))) }
+        if let repair = r.repair {
+            parts.append(paint("REPAIR", code: 32, bold: true) + " after " + fixed(repair.timeToRepair, 1) + "s " + dim(clean(repair.reason)))
+        }
+        guard !parts.isEmpty else { return nil }
+        var s = dim(pad(fixed(r.t, 1) + "s", 8))
+        if severalSessions { s += "  [" + clean(r.session) + "]" }
+        return s + "  " + parts.joined(separator: "; ") + "\n"
     }
 
     /// The line (with its newline) for one recommendation.
