@@ -151,6 +151,10 @@ extension AttuneCommand {
                 for f in engine.bus.feedbackTotals {
                     printError("attune: feedback: session \(f.session): \(f.totals.summary)")
                 }
+                // robustness: totals are kept for the first sessions only (bounded memory)
+                if engine.bus.feedbackTotalsOmitted > 0 {
+                    printError("attune: feedback: \(engine.bus.feedbackTotalsOmitted) more sessions not listed")
+                }
             }
             if case .readError(let code) = end {
                 printError("attune: reading input failed: \(String(cString: strerror(code)))")

@@ -24,8 +24,11 @@ struct Failure: Error, CustomStringConvertible {
 }
 
 /// A child `attune` process started with posix_spawn, so the test can send it signals, feed
-/// its stdin at its own pace, read its stdout slowly or not at all, and get its own peak RSS
-/// from wait4 (Foundation's Process reaps the child itself and hides the rusage).
+/// its stdin at its own pace, read its stdout slowly or not at all, and measure its peak RSS.
+///
+/// Peak RSS comes from sampling `VmHWM` in /proc/PID/status every 2 ms, not from wait4's
+/// `ru_maxrss`: posix_spawn uses vfork, and at exec the kernel folds the high-water mark of
+/// the old address space (the test process's, often 100 MB and more) into the child's maxrss.
 final class Child: @unchecked Sendable {
     enum Output { case pipe, devNull }
 
@@ -36,6 +39,8 @@ final class Child: @unchecked Sendable {
     private let lock = NSLock()
     private var errBytes: [UInt8] = []
     private var errDone = false
+    private var peakKB = 0
+    private var reaped = false
 
     /// `inheritSignalMask`: start the child with the spawning thread's signal mask (test
     /// threads block most signals) instead of a clean one, as a careless supervisor would.
@@ -102,6 +107,25 @@ final class Child: @unchecked Sendable {
             lock.lock(); errDone = true; lock.unlock()
         }
         t.start()
+        let monitor = Thread { [self] in
+            while true {
+                lock.lock(); let done = reaped; lock.unlock()
+                if done { break }
+                guard let hwm = status("VmHWM") else { break }  // exited (a zombie has no memory)
+                lock.lock(); peakKB = max(peakKB, hwm); lock.unlock()
+                usleep(2000)
+            }
+        }
+        monitor.start()
+    }
+
+    /// A `kB` field of /proc/PID/status.
+    private func status(_ field: String) -> Int? {
+        guard let s = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in s.split(separator: "\n") where line.hasPrefix(field + ":") {
+            return Int(line.split(separator: " ").dropFirst().first ?? "")
+        }
+        return nil
     }
 
     /// Writes all of `bytes` to the child's stdin; false once the child stopped reading (EPIPE).
@@ -165,13 +189,7 @@ final class Child: @unchecked Sendable {
     }
 
     /// The child's resident set size now, from /proc (kB).
-    func currentRSSKB() -> Int? {
-        guard let s = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in s.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            return Int(line.split(separator: " ").dropFirst().first ?? "")
-        }
-        return nil
-    }
+    func currentRSSKB() -> Int? { status("VmRSS") }
 
     func send(_ signal: Int32) { kill(pid, signal) }
 
@@ -182,7 +200,17 @@ final class Child: @unchecked Sendable {
         var usage = rusage()
         let deadline = Date().addingTimeInterval(timeout)
         while true {
-            let r = wait4(pid, &status, WNOHANG, &usage)
+            // WNOWAIT: leave the zombie (and its pid) in place until the monitor is done with /proc.
+            var info = siginfo_t()
+            let r0 = waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT)
+            if r0 == 0 && info._sifields._kill.si_pid == pid {
+                // One last look at the zombie's /proc entry is pointless (its memory is gone);
+                // the monitor's samples up to 2 ms before exit are the peak.
+                lock.lock(); reaped = true; lock.unlock()
+                while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+                break
+            }
+            let r = r0 < 0 && errno != EINTR ? -1 : 0
             if r == pid || (r < 0 && errno != EINTR) { break }
             if Date() > deadline { kill(pid, SIGKILL) }
             usleep(2000)
@@ -198,7 +226,7 @@ final class Child: @unchecked Sendable {
         // Killed by a signal: 1000 + signal, so it cannot pass for an exit status of 128 + signal.
         let code: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 1000 + (status & 0x7F)
         lock.lock(); defer { lock.unlock() }
-        return (code, usage.ru_maxrss, String(decoding: errBytes, as: UTF8.self))
+        return (code, peakKB, String(decoding: errBytes, as: UTF8.self))
     }
 }
 

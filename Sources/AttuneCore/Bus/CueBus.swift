@@ -39,6 +39,11 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     public private(set) var counts = Counts()
     /// Feedback totals of the sessions closed so far, in the order they closed.
     public private(set) var feedbackTotals: [SessionFeedback] = []
+    /// At most this many totals are kept: per-run memory must not grow with every session
+    /// ever seen (a million one-line sessions kept ~100 MB of totals). Later ones are only counted.
+    public static var maxFeedbackTotals: Int { 10_000 }
+    /// Closed sessions whose totals were not kept (beyond ``maxFeedbackTotals``).
+    public private(set) var feedbackTotalsOmitted = 0
 
     public struct Counts: Sendable, Hashable {
         /// Events applied (cues and controls).
@@ -214,7 +219,11 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         if configuration.emit == .final, let last = session.last {
             emit(last)
         }
-        feedbackTotals.append(SessionFeedback(session: name, totals: session.feedback.totals))
+        if feedbackTotals.count < Self.maxFeedbackTotals {
+            feedbackTotals.append(SessionFeedback(session: name, totals: session.feedback.totals))
+        } else {
+            feedbackTotalsOmitted += 1
+        }
         counts.sessionsClosed += 1
     }
 
