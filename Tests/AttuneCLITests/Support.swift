@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Testing
 
@@ -43,17 +44,25 @@ func attune(_ arguments: [String], input: Data = Data(), environment: [String: S
     process.standardError = errPipe
     try process.run()
     // Feed and drain concurrently so neither side blocks on a full pipe.
+    // A semaphore, not polling isExecuting: only it orders the reader's write of errData
+    // before our read (ThreadSanitizer reported the race).
+    let finished = DispatchSemaphore(value: 0)
     let writer = Thread {
         inPipe.fileHandleForWriting.write(input)
         try? inPipe.fileHandleForWriting.close()
+        finished.signal()
     }
     writer.start()
     nonisolated(unsafe) var errData = Data()
-    let errReader = Thread { errData = errPipe.fileHandleForReading.readDataToEndOfFile() }
+    let errReader = Thread {
+        errData = errPipe.fileHandleForReading.readDataToEndOfFile()
+        finished.signal()
+    }
     errReader.start()
     let out = outPipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while errReader.isExecuting || writer.isExecuting { usleep(1000) }
+    finished.wait()
+    finished.wait()
     return RunResult(status: process.terminationStatus, stdout: out, stderr: String(decoding: errData, as: UTF8.self))
 }
 

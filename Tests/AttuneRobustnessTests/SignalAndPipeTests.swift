@@ -32,18 +32,18 @@ import Testing
 
     @Test func aSignalDuringALargeInputStopsReading() throws {
         let child = try Child(["run", "--emit", "final"], stdout: .devNull)
-        nonisolated(unsafe) var blocks = 0
+        let blocks = Counter()
         let writer = Thread {
             let line = Array((affectLine(t: 1, session: "a") + "\n").utf8)
             var block: [UInt8] = []
             for _ in 0..<1000 { block += line }
             // Up to ~85 MB; stops when Attune goes away (EPIPE).
-            for _ in 0..<1000 { if !child.write(block) { break }; blocks += 1 }
+            for i in 0..<1000 { if !child.write(block) { break }; blocks.set(i + 1) }
             child.closeStdin()
         }
         writer.start()
         // Attune is reading (so past installing its handlers) once input drains into it.
-        while blocks < 3 { usleep(10_000) }
+        while blocks.value < 3 { usleep(10_000) }
         child.send(SIGTERM)
         let (status, _, stderr) = child.wait()
         while writer.isExecuting { usleep(1000) }
@@ -81,12 +81,12 @@ import Testing
         // consumed and its RSS stays flat.
         let n = 40_000
         let child = try Child(["run", "--emit", "every"])
-        nonisolated(unsafe) var written = 0
+        let written = Counter()
         let writer = Thread {
             var block = ""
             for i in 0..<n {
                 block += affectLine(t: Double(i) * 0.01, session: "s") + "\n"
-                if i % 100 == 99 { child.write(block); block = ""; written = i + 1 }
+                if i % 100 == 99 { child.write(block); block = ""; written.set(i + 1) }
             }
             child.write(block)
             child.closeStdin()
@@ -94,10 +94,10 @@ import Testing
         writer.start()
         usleep(1_500_000)
         let stalledRSS = child.currentRSSKB() ?? 0
-        let stalledWritten = written
+        let stalledWritten = written.value
         usleep(1_000_000)
-        #expect(written == stalledWritten, "input kept flowing while output was blocked")
-        #expect(written < n / 2, "Attune read \(written) of \(n) lines with nobody reading its output")
+        #expect(written.value == stalledWritten, "input kept flowing while output was blocked")
+        #expect(stalledWritten < n / 2, "Attune read \(stalledWritten) of \(n) lines with nobody reading its output")
         // Now read, slowly at first.
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 16384)

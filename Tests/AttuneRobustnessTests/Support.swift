@@ -131,7 +131,9 @@ final class Child: @unchecked Sendable {
     /// Writes all of `bytes` to the child's stdin; false once the child stopped reading (EPIPE).
     @discardableResult
     func write(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { raw in
+        lock.lock(); let stdinFD = self.stdinFD; lock.unlock()
+        guard stdinFD >= 0 else { return false }
+        return bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let n = Glibc.write(stdinFD, raw.baseAddress! + offset, raw.count - offset)
@@ -144,7 +146,9 @@ final class Child: @unchecked Sendable {
 
     func write(_ text: String) { write(Array(text.utf8)) }
 
+    /// Called from the writer thread and from `wait()`: the lock keeps it to one close.
     func closeStdin() {
+        lock.lock(); defer { lock.unlock() }
         if stdinFD >= 0 { close(stdinFD); stdinFD = -1 }
     }
 
@@ -305,4 +309,12 @@ func messages(_ stderr: String) -> [String] {
 func noCrashReport(_ stderr: String) -> Bool {
     !stderr.contains("Program crashed") && !stderr.contains("Fatal error") && !stderr.contains("Backtrace")
         && !stderr.contains("Thread 0") && !stderr.contains("Illegal instruction")
+}
+
+/// A counter shared between a writer thread and the test.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+    func set(_ v: Int) { lock.lock(); n = v; lock.unlock() }
 }
