@@ -1,5 +1,6 @@
 import ArgumentParser
 import Attune
+import AttuneExec
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,7 +23,7 @@ extension AttuneCommand {
                   producer | attune run --emit every --rejects bad.jsonl
                   attune run --config my-weights.json --strict < session.jsonl
 
-                Exit status: 0 done; 65 a bad line under --strict; 130/143 stopped by SIGINT/SIGTERM \
+                Exit status: 0 done; 65 a bad line under --strict; 69 a --plugin failed under --strict; 130/143 stopped by SIGINT/SIGTERM \
                 (after flushing what was processed and printing the summary).
                 """
         )
@@ -48,6 +49,9 @@ extension AttuneCommand {
         @Flag(name: .customLong("line-buffered"), help: "Flush output after every line, even to a file. (To a pipe or terminal, output is always flushed before Attune waits for input.)")
         var lineBuffered = false
 
+        // Exec plugins (--plugin NAME=COMMAND, --plugin-timeout): see PluginOptions.swift.
+        @OptionGroup var pluginOptions: PluginOptions
+
         func validate() throws {
             if let m = maxLateness, !(m >= 0 && m.isFinite) {
                 throw ValidationError("--max-lateness must be a number >= 0")
@@ -58,11 +62,13 @@ extension AttuneCommand {
             var configuration = try loadConfiguration(config)
             if let emit { configuration.bus.emit = emit }
             if let maxLateness { configuration.bus.maxLateness = maxLateness }
-            let code = try runEngine(configuration: configuration, channels: .standard(configuration))
+            let plugins = try pluginOptions.start()
+            defer { plugins.shutdown() }
+            let code = try runEngine(configuration: configuration, channels: plugins.registering(into: .standard(configuration)), plugins: plugins)
             if code != 0 { throw ExitCode(code) }
         }
 
-        func runEngine(configuration: AttuneConfiguration, channels: ChannelRegistry) throws -> Int32 {
+        func runEngine(configuration: AttuneConfiguration, channels: ChannelRegistry, plugins: ExecPluginSet = .init()) throws -> Int32 {
             var engine = StandardEngine(configuration: configuration, channels: channels)
             let inputFD: Int32
             if let file, file != "-" {
@@ -82,10 +88,13 @@ extension AttuneCommand {
 
             var reader = LineReader(fd: inputFD, maxLine: configuration.bus.limits.maxLineBytes)
             var strictFailure = false
+            // --plugin: a failed plugin's channel is disabled; under --strict the run stops (exit 69).
+            var pluginFailure = plugins.report() && strict
 
             func emitPending() throws {
                 try engine.drain { try adapter.write($0) }
                 for w in engine.drainWarnings() { printError("attune: line \(w.line): \(w.message)") }
+                if plugins.report() && strict { pluginFailure = true }
                 if lineBuffered { try stdout.flush() }
             }
 
@@ -101,10 +110,10 @@ extension AttuneCommand {
             let end: LineReader.End
             do {
                 end = try reader.run(
-                    stop: { Signals.received != 0 || strictFailure },
+                    stop: { Signals.received != 0 || strictFailure || pluginFailure },
                     idle: { if liveOutput { try stdout.flush() } }
                 ) { piece in
-                    if strictFailure { return }
+                    if strictFailure || pluginFailure { return }
                     switch piece {
                     case .line(let bytes):
                         try handle(engine.ingest(line: bytes), bytes: bytes)
@@ -112,7 +121,7 @@ extension AttuneCommand {
                         try handle(.failure(engine.rejectOverlongLine(length: length)), bytes: nil)
                     }
                 }
-                if !strictFailure && Signals.received == 0 {
+                if !strictFailure && !pluginFailure && Signals.received == 0 {
                     engine.finish()
                 }
                 try emitPending()
@@ -123,6 +132,7 @@ extension AttuneCommand {
                 return 0
             }
             printError("attune: \(engine.counts.summary)")
+            for line in plugins.summaryLines { printError("attune: \(line)") }
             if case .readError(let code) = end {
                 printError("attune: reading input failed: \(String(cString: strerror(code)))")
                 return 74
@@ -130,6 +140,7 @@ extension AttuneCommand {
             if Signals.received == SIGINT { return 130 }
             if Signals.received == SIGTERM { return 143 }
             if strictFailure { return 65 }
+            if pluginFailure { return 69 }
             return 0
         }
     }

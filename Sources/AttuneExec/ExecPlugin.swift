@@ -74,7 +74,8 @@ public final class ExecPlugin: @unchecked Sendable {
     /// Why the channel is disabled, or nil while it works.
     public private(set) var disabledReason: String?
 
-    private var pid: pid_t = 0
+    /// The child's process id while it runs (0 before start and after it is reaped).
+    public private(set) var pid: pid_t = 0
     private var toChild: Int32 = -1
     private var fromChild: Int32 = -1
     private var buffer: [UInt8] = []
@@ -115,9 +116,12 @@ public final class ExecPlugin: @unchecked Sendable {
             return false
         }
         var output: [Int32] = [-1, -1]
-        guard pipe2(&output, O_CLOEXEC) == 0 else {
+        // A socket for its stdout too: SOCK_CLOEXEC is atomic, so a plugin started at the
+        // same moment on another thread (tests, several engines) cannot inherit our end
+        // and keep it open, which would hide this plugin's exit (no EOF).
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &output) == 0 else {
             close(input[0]); close(input[1])
-            fail("cannot create a pipe: \(String(cString: strerror(errno)))")
+            fail("cannot create a socket: \(String(cString: strerror(errno)))")
             return false
         }
         var actions = posix_spawn_file_actions_t()
@@ -276,7 +280,7 @@ public final class ExecPlugin: @unchecked Sendable {
     }
 
     /// After the plugin closed its output: how it ended, waiting briefly for it to exit.
-    private func exitDescription() -> String {
+    private func exitDescription(stillRunning: String = "closed its output") -> String {
         guard pid > 0 else { return "exited" }
         var status: Int32 = 0
         let deadline = Deadline(seconds: 0.5)
@@ -288,8 +292,8 @@ public final class ExecPlugin: @unchecked Sendable {
                 if signal == 0 { return "exited with status \((status >> 8) & 0xff)" }
                 return "was killed by signal \(signal)\(signalName(signal))"
             }
-            if r < 0 && errno != EINTR { return "closed its output" }
-            if deadline.remaining <= 0 { return "closed its output" }
+            if r < 0 && errno != EINTR { return stillRunning }
+            if deadline.remaining <= 0 { return stillRunning }
             _ = poll(nil, 0, 5)
         }
     }
@@ -341,7 +345,7 @@ public final class ExecPlugin: @unchecked Sendable {
             let n = bytes.withUnsafeBytes { send(toChild, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
             if n >= 0 { offset += n; continue }
             if errno == EINTR { continue }
-            if errno == EPIPE || errno == ECONNRESET { return "\(exitDescription()) (its input is closed)" }
+            if errno == EPIPE || errno == ECONNRESET { return exitDescription(stillRunning: "closed its input") }
             guard errno == EAGAIN || errno == EWOULDBLOCK else { return "writing a cue failed: \(String(cString: strerror(errno)))" }
             let remaining = deadline.remaining
             if remaining <= 0 { return "did not read its input within \(seconds(options.replyTimeout))" }
