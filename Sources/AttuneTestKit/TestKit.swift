@@ -11,6 +11,9 @@
 /// let rest = bus.finish()                                     // end of input: everything left
 /// ```
 ///
+/// Read into a local before `#require`/`#expect` (`let r = bus.readRecommendation()`):
+/// those macros cannot call a `mutating` method.
+///
 /// Two settings differ from `attune run`'s defaults so a test sees one
 /// recommendation per cue, at once: `emit` is `every` and `maxLateness` is 0
 /// (so out-of-order cues count as late instead of being reordered). Pass a
