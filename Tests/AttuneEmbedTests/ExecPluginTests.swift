@@ -301,3 +301,22 @@ func readFile(_ path: String) throws -> [UInt8] {
     }
     return out
 }
+
+@Suite struct ExecSchemaExampleTests {
+    /// The examples in the published schemas must be what the host accepts.
+    @Test func replySchemaExamplesParse() throws {
+        let schema = try JSONValue.parse(String(decoding: readFile("\(repositoryRoot)/Protocols/schemas/exec-reply.schema.json"), as: UTF8.self))
+        let examples = try #require(schema["examples"]?.array)
+        #expect(examples.count >= 3)
+        for example in examples {
+            let parsed = ExecWire.parseReply(example.jsonText)
+            #expect((try? parsed.get()) != nil, "\(example.jsonText)")
+        }
+    }
+
+    @Test func handshakeSchemaExampleParses() throws {
+        let schema = try JSONValue.parse(String(decoding: readFile("\(repositoryRoot)/Protocols/schemas/exec-handshake.schema.json"), as: UTF8.self))
+        let example = try #require(schema["examples"]?.array?.first)
+        #expect((try? ExecWire.parseHandshake(example.jsonText, channel: "physio").get())?.name == "physio_plugin.py")
+    }
+}

@@ -8,18 +8,29 @@ func heartRates(rest: Double, count: Int, then spike: Double) -> [JSONValue] {
 }
 
 @Suite struct PhysioChannelTests {
-    // The contract test from ChannelPlugin's doc comment, for this plugin.
+    // The contract test from ChannelPlugin's doc comment, verbatim.
     @Test func followsThePluginContract() throws {
-        let values = heartRates(rest: 70, count: 10, then: 110)
-        let a = try PluginRun.evidence(PhysioChannel(), for: values)
+        let values: [JSONValue] = (0..<10).map { ["hr_bpm": .number(70 + Double($0 % 3))] } + [["hr_bpm": 110]]
+        let a = try PluginRun.evidence(PhysioChannel(), for: values)   // validates, then runs in order
         let b = try PluginRun.evidence(PhysioChannel(), for: values)
-        #expect(a == b)                                              // deterministic
+        #expect(a == b)                                               // deterministic
         for e in a {
-            if let r = e.arousal { #expect((-1...1).contains(r.value) && r.variance > 0) }
+            for r in [e.valence, e.arousal].compactMap({ $0 }) {
+                #expect((-1...1).contains(r.value) && r.variance > 0)
+            }
             #expect((0...1).contains(e.confidence))
             for tag in e.tags { #expect((0...1).contains(tag.strength) && !tag.reason.isEmpty) }
         }
-        #expect(PluginRun.problems(PhysioChannel(), in: [["hr_bpm": "fast"], [:], ["eda_us": -1], 5]).allSatisfy { $0 != nil })
+        var bus = EmbeddedBus(channels: [PhysioChannel()])           // the real bus, in memory
+        for (i, v) in values.enumerated() { try bus.writeCue(t: Double(i), channel: "physio", value: v) }
+        #expect(throws: LineError.self) { try bus.writeLine(#"{"t":99,"channel":"physio","value":"?"}"#) }
+        #expect(bus.finish().count == values.count)                  // one recommendation per cue
+        #expect(bus.counts.rejected == 1)
+    }
+
+    @Test func validateRejectsWhatEvidenceCannotUse() {
+        let problems = PluginRun.problems(PhysioChannel(), in: [["hr_bpm": "fast"], [:], ["eda_us": -1], 5, ["hr_bpm": 70], ["eda_us": 3.5]])
+        #expect(problems.map { $0 != nil } == [true, true, true, true, false, false])
     }
 
     @Test func saysNothingWhileLearningTheBaseline() throws {
