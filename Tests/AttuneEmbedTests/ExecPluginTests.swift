@@ -14,7 +14,7 @@ let repositoryRoot: String = {
 
 let handshake = #"echo '{"protocol":1,"name":"t","channels":["physio"]}'"#
 
-func plugin(_ script: String, timeout: Double = 2, stderr: Int32 = 2) -> ExecPlugin {
+func plugin(_ script: String, timeout: Double = 10, stderr: Int32 = 2) -> ExecPlugin {
     var options = ExecPlugin.Options()
     options.replyTimeout = timeout
     options.handshakeTimeout = timeout
@@ -227,7 +227,7 @@ func processExists(_ pid: pid_t) -> Bool { kill(pid, 0) == 0 || errno != ESRCH }
 @Suite(.serialized) struct ExecPluginEngineTests {
     static let pythonPlugin = "python3 '\(repositoryRoot)/Examples/python/physio_plugin.py'"
 
-    func run(_ lines: [String], plugin command: String, timeout: Double = 2) -> (out: [String], counts: RunCounts, plugin: ExecPlugin) {
+    func run(_ lines: [String], plugin command: String, timeout: Double = 10) -> (out: [String], counts: RunCounts, plugin: ExecPlugin) {
         let p = plugin(command, timeout: timeout)
         p.start()
         var registry = ChannelRegistry.standard

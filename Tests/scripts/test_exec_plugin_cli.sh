@@ -14,13 +14,13 @@ check() { # name, condition text
 }
 hs='echo "{\"protocol\":1,\"name\":\"t\",\"channels\":[\"physio\"]}"'
 
-"$attune" run --emit every --plugin physio="python3 Examples/python/physio_plugin.py" \
+"$attune" run --emit every --plugin-timeout 10 --plugin physio="python3 Examples/python/physio_plugin.py" \
     Examples/physio-plugin/sample.jsonl >"$tmp/out" 2>"$tmp/err"; code=$?
 check "python plugin: exit 0" '[ $code = 0 ]'
 check "python plugin: one line per cue" '[ "$(wc -l <"$tmp/out")" = 23 ]'
 check "python plugin: its tag reaches the output" 'grep -q physio_arousal_up "$tmp/out"'
 check "python plugin: counted in the summary" 'grep -q "attune: plugin physio: 20 replies, 0 failures" "$tmp/err"'
-"$attune" run --emit every --plugin physio="python3 Examples/python/physio_plugin.py" \
+"$attune" run --emit every --plugin-timeout 10 --plugin physio="python3 Examples/python/physio_plugin.py" \
     Examples/physio-plugin/sample.jsonl >"$tmp/out2" 2>/dev/null
 check "python plugin: deterministic" 'cmp -s "$tmp/out" "$tmp/out2"'
 
