@@ -46,7 +46,7 @@ let package = Package(
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "TextChannelTests", dependencies: ["TextChannel"]),
-        .testTarget(name: "VoiceChannelTests", dependencies: ["VoiceChannel"]),
+        .testTarget(name: "VoiceChannelTests", dependencies: ["VoiceChannel"], exclude: ["Fixtures"]),
         .testTarget(name: "PostureChannelTests", dependencies: ["PostureChannel"]),
         .testTarget(name: "AttuneCLITests", dependencies: ["Attune", "CJSONC"]),
         .testTarget(name: "AttuneEmbedTests", dependencies: ["Attune", "AttuneTestKit", "AttuneExec"]),

@@ -1,6 +1,6 @@
 import Glibc
 
-/// Builds a tag's reason, e.g. `voice: quieter (-6.2 dB), slower and more monotone than usual`.
+/// Builds a tag's reason (the bus adds the `voice: ` prefix), e.g. `quieter (-6.2 dB), slower and more monotone than usual`.
 /// Only used when a tag fires, so the cue path builds no strings.
 struct VoiceReason {
     private var parts: [String] = []
@@ -19,12 +19,12 @@ struct VoiceReason {
     }
 
     var text: String {
-        var s = "voice: "
+        var s = ""
         for (i, p) in parts.enumerated() {
             if i > 0 { s += i == parts.count - 1 ? " and " : ", " }
             s += p
         }
-        return parts.isEmpty ? "voice: different from usual" : s + " than usual"
+        return parts.isEmpty ? "different from usual" : s + " than usual"
     }
 
     /// `-6.2 dB`, `+38 Hz`, `-35%` (log-scale features: the relative change).

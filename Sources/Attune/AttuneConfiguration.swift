@@ -11,6 +11,8 @@ public struct AttuneConfiguration: Codable, Sendable, Equatable {
     public struct Channels: Codable, Sendable, Equatable {
         public var affect = Affect()
         public var posture = PostureChannel.Configuration()
+        public var voice = VoiceChannel.Configuration()
+        public var text = TextChannel.Configuration()
         public init() {}
     }
 
@@ -64,10 +66,12 @@ public struct ConfigurationError: Error, CustomStringConvertible, Hashable {
 
 extension ChannelRegistry {
     /// The built-in channels (`affect`, `text`, `voice`, `posture`) configured as given.
-    public static func standard(_ configuration: AttuneConfiguration = .init()) -> ChannelRegistry {
+    public static func standard(_ configuration: AttuneConfiguration = .init(), lexicon: UserLexicon = .empty) -> ChannelRegistry {
         var r = ChannelRegistry()
         r.register(AffectChannel(baseVariance: configuration.channels.affect.baseVariance))
+        r.register(TextChannel(configuration: configuration.channels.text, lexicon: lexicon))
         r.register(PostureChannel(configuration: configuration.channels.posture))
+        r.register(VoiceChannel(configuration: configuration.channels.voice))
         return r
     }
 

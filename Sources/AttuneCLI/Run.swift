@@ -121,9 +121,9 @@ extension AttuneCommand {
                         try handle(.failure(engine.rejectOverlongLine(length: length)), bytes: nil)
                     }
                 }
-                if !strictFailure && !pluginFailure && Signals.received == 0 {
-                    engine.finish()
-                }
+                // Accepted events still in reorder buffers are applied even when stopping
+                // early (--strict, a signal): what was accepted is never dropped.
+                engine.finish()
                 try emitPending()
                 try adapter.finish(engine.counts)
                 try stdout.flush()

@@ -55,7 +55,7 @@ import Testing
                                state: &state)
         let flat = try #require(e.tag(Tag.flatLowEnergy))
         #expect(flat.strength > 0.8)
-        #expect(flat.reason.hasPrefix("voice: quieter (-6."), "\(flat.reason)")
+        #expect(flat.reason.hasPrefix("quieter (-6."), "\(flat.reason)")
         #expect(flat.reason.contains("slower") && flat.reason.contains("monotone") && flat.reason.hasSuffix("than usual"))
         #expect(try #require(e.arousal).value < -0.6)
         let v = try #require(e.valence)
@@ -73,7 +73,7 @@ import Testing
         #expect(try #require(e.arousal).value > 0.8)
         let tag = try #require(e.tag(Tag.agitated))
         #expect(tag.strength > 0.7)
-        #expect(tag.reason.hasPrefix("voice: louder (+1"), "\(tag.reason)")
+        #expect(tag.reason.hasPrefix("louder (+1"), "\(tag.reason)")
         #expect(e.valence == nil, "agitation says nothing about valence")
         #expect(e.tag(Tag.flatLowEnergy) == nil)
     }
@@ -85,7 +85,7 @@ import Testing
                                           "speech_rate_sps": 3.52, "pause_ratio": 0.45, "jitter": 0.03]),
                                state: &state)
         let tense = try #require(e.tag(Tag.tenseOrShaky))
-        #expect(tense.reason == "voice: more jitter (+0.020) than usual")
+        #expect(tense.reason == "more jitter (+0.020) than usual")
         #expect(e.tag(Tag.flatLowEnergy) != nil)
     }
 

@@ -27,6 +27,15 @@ public struct FusionConfiguration: Codable, Sendable, Equatable {
         "risk": 1800, "space_request": 180, "connection_bid": 120, "crying": 60,
         "clipped": 20, "question": 15, "uncertainty": 60, "denial": 60,
     ]
+    /// A fresh tag of strength s weakens the tags it supersedes by the factor
+    /// (1 − s): coming back to talk resolves an earlier request for space,
+    /// turning away undoes leaning in. Keyed by the arriving tag.
+    public var supersedes: [String: [String]] = [
+        "approach": ["withdrawal"],
+        "connection_bid": ["space_request", "withdrawal"],
+        "space_request": ["connection_bid", "approach"],
+        "withdrawal": ["approach"],
+    ]
     /// Tags weaker than this are forgotten (keeps per-session state small).
     public var tagFloor: Double = 0.02
     /// Channels whose readings are words; the rest are non-verbal. Incongruence
@@ -35,8 +44,12 @@ public struct FusionConfiguration: Codable, Sendable, Equatable {
     /// Seconds for a channel's last valence reading to halve in weight when
     /// channels are compared for disagreement.
     public var incongruenceHalfLife: Double = 20
-    /// Valence gap between two fully weighted channels that counts as full incongruence (1.0).
-    public var incongruenceScale: Double = 1.0
+    /// Two channels disagree when their valence readings differ by more than
+    /// their uncertainties explain: z = |v1 − v2| / √(R1 + R2), with R each
+    /// reading's effective variance. Incongruence starts at z = `incongruenceOnset`
+    /// and is full (1.0) at z = `incongruenceFull`.
+    public var incongruenceOnset: Double = 1.0
+    public var incongruenceFull: Double = 3.0
     /// Tags that deny or minimise, and tags that show distress non-verbally:
     /// the first while the second is present is incongruence ("I'm fine", crying).
     public var denialTags: [String] = ["denial"]
@@ -46,15 +59,18 @@ public struct FusionConfiguration: Codable, Sendable, Equatable {
     public var flooding = Flooding()
     /// Seconds for talk-share word counts to halve ("how much of the recent talk is the listener's").
     public var talkShareHalfLife: Double = 60
+    /// Recent words (both people, decayed) needed before talk share is taken at full weight;
+    /// "hello, how are you?" is not yet a conversation to dominate.
+    public var talkShareMinWords: Double = 20
     /// Seconds for the synchrony statistics (arousal correlation, posture mirroring) to halve.
     public var syncHalfLife: Double = 30
 
     public struct Flooding: Codable, Sendable, Equatable {
-        public var arousalThreshold: Double = 0.15
+        public var arousalThreshold: Double = 0.35
         public var arousalRange: Double = 0.35
-        public var valenceRange: Double = 0.3
+        public var valenceRange: Double = 0.5
         /// Tag name -> how much it alone says "flooded" (0...1).
-        public var tags: [String: Double] = ["agitated": 0.5, "anger": 0.4, "hostility": 0.6]
+        public var tags: [String: Double] = ["agitated": 0.4, "hostility": 0.5]
         public init() {}
     }
 

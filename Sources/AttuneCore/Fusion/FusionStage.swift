@@ -49,8 +49,18 @@ public struct TrackSnapshot: Sendable, Hashable {
     public var coverage: Double = 0
     /// 0...1: high arousal with negative valence, or flooding cues.
     public var flooded: Double = 0
+    /// The tag the flooding level rests on, when it rests on a tag rather than on the state.
+    public var floodedTag: TagLevel?
+
+    /// What the flooding level rests on, in words.
+    public var floodedReason: String {
+        if let tag = floodedTag { return "\(tag.channel): \(tag.reason)" }
+        return "arousal \(signed(arousal)) with valence \(signed(valence))"
+    }
     /// 0...1: the share of recent words that are this person's.
     public var talkShare: Double = 0
+    /// 0...1: how much the talk share can be trusted (recent words of both people against `talkShareMinWords`).
+    public var talkShareWeight: Double = 0
     /// Active tags, strongest first.
     public var tags: [TagLevel] = []
     /// Number of cues applied to this track so far.

@@ -68,8 +68,8 @@ public struct KalmanFusion: FusionStage {
         if weight > 0 {
             if let r = evidence.valence {
                 track.valence.observe(clamp(r.value, -1, 1), variance: max(r.variance, 1e-4) / weight)
-                track.noteChannelValence(channel, value: clamp(r.value, -1, 1), variance: r.variance,
-                                         weight: weight, t: cue.t, verbal: c.verbalChannels.contains(channel.name))
+                track.noteChannelValence(channel, value: clamp(r.value, -1, 1), variance: max(r.variance, 1e-4) / weight,
+                                         t: cue.t, verbal: c.verbalChannels.contains(channel.name))
             }
             if let r = evidence.arousal {
                 track.arousal.observe(clamp(r.value, -1, 1), variance: max(r.variance, 1e-4) / weight)
@@ -77,6 +77,9 @@ public struct KalmanFusion: FusionStage {
         }
         for tag in evidence.tags where tag.strength > 0 {
             let s = clamp(tag.strength, 0, 1)
+            if let superseded = c.supersedes[tag.name] {
+                track.weaken(superseded, by: 1 - s)
+            }
             track.addTag(tag, strength: s, channel: channel.name, at: cue.t,
                          halfLife: tag.halfLife ?? c.halfLife(ofTag: tag.name))
             state.fresh.append(tag.name)
@@ -98,6 +101,9 @@ public struct KalmanFusion: FusionStage {
         if totalWords > 0.5 {
             out.other.talkShare = state.other.words / totalWords
             out.listener.talkShare = state.listener.words / totalWords
+            let weight = clamp(totalWords / max(c.talkShareMinWords, 1), 0, 1)
+            out.other.talkShareWeight = weight
+            out.listener.talkShareWeight = weight
         }
         let (inc, why, channels) = state.other.incongruence(configuration: c, t: state.t)
         out.incongruence = inc
@@ -167,8 +173,8 @@ struct ActiveTag: Sendable {
 struct ChannelValence: Sendable {
     var channel: String
     var value: Double
-    /// 0...1: how much this reading says (precision share times reliability and confidence).
-    var weight: Double
+    /// The reading's effective variance (after reliability and confidence).
+    var variance: Double
     var t: Double
     var verbal: Bool
 }
@@ -198,6 +204,13 @@ struct Track: Sendable {
         tags[i].reason = tag.reason
     }
 
+    mutating func weaken(_ names: [String], by factor: Double) {
+        for i in tags.indices where names.contains(tags[i].name) {
+            tags[i].level *= factor
+            tags[i].held *= factor
+        }
+    }
+
     mutating func decayTags(from t0: Double, to t1: Double, configuration c: FusionConfiguration) {
         var i = 0
         while i < tags.count {
@@ -218,13 +231,12 @@ struct Track: Sendable {
         }
     }
 
-    mutating func noteChannelValence(_ channel: ChannelInfo, value: Double, variance: Double, weight: Double, t: Double, verbal: Bool) {
-        // Precision share: a reading as uncertain as the prior says little about disagreement.
-        let w = clamp(weight, 0, 1) * 0.25 / (0.25 + max(variance, 1e-4))
+    mutating func noteChannelValence(_ channel: ChannelInfo, value: Double, variance: Double, t: Double, verbal: Bool) {
+        let reading = ChannelValence(channel: channel.name, value: value, variance: variance, t: t, verbal: verbal)
         if let i = channelValence.firstIndex(where: { $0.channel == channel.name }) {
-            channelValence[i] = ChannelValence(channel: channel.name, value: value, weight: w, t: t, verbal: verbal)
+            channelValence[i] = reading
         } else {
-            channelValence.append(ChannelValence(channel: channel.name, value: value, weight: w, t: t, verbal: verbal))
+            channelValence.append(reading)
         }
     }
 
@@ -244,10 +256,16 @@ struct Track: Sendable {
         let byState = clamp((arousal.mean - f.arousalThreshold) / f.arousalRange, 0, 1)
             * clamp(-valence.mean / f.valenceRange, 0, 1)
         var byTags = 0.0
+        var strongest: ActiveTag?
         for tag in tags {
-            if let w = f.tags[tag.name] { byTags = 1 - (1 - byTags) * (1 - w * tag.effective) }
+            guard let w = f.tags[tag.name] else { continue }
+            byTags = 1 - (1 - byTags) * (1 - w * tag.effective)
+            if w * tag.effective > (strongest.map { (f.tags[$0.name] ?? 0) * $0.effective } ?? 0) { strongest = tag }
         }
         s.flooded = max(byState, byTags)
+        if let strongest, byTags > byState {
+            s.floodedTag = TagLevel(name: strongest.name, level: strongest.effective, channel: strongest.channel, reason: strongest.reason)
+        }
         return s
     }
 
@@ -257,9 +275,9 @@ struct Track: Sendable {
         for i in channelValence.indices {
             for j in channelValence.indices where j > i {
                 let a = channelValence[i], b = channelValence[j]
-                let fa = a.weight * halving(t - a.t, c.incongruenceHalfLife)
-                let fb = b.weight * halving(t - b.t, c.incongruenceHalfLife)
-                let d = abs(a.value - b.value) * (fa * fb).squareRoot() / c.incongruenceScale
+                let z = abs(a.value - b.value) / (a.variance + b.variance).squareRoot()
+                let fresh = halving(t - a.t, c.incongruenceHalfLife) * halving(t - b.t, c.incongruenceHalfLife)
+                let d = clamp((z - c.incongruenceOnset) / (c.incongruenceFull - c.incongruenceOnset), 0, 1) * fresh
                 if d > best {
                     best = d
                     which = "\(a.channel)+\(b.channel)"
@@ -280,7 +298,9 @@ struct Track: Sendable {
                 shownChannel = tag.channel
             }
             for cv in channelValence where !cv.verbal {
-                let neg = max(0, -cv.value) * cv.weight * halving(t - cv.t, c.incongruenceHalfLife) * 2
+                // A confident negative reading counts fully; one as vague as the prior barely.
+                let sure = 0.25 / (0.25 + cv.variance)
+                let neg = max(0, -cv.value) * sure * halving(t - cv.t, c.incongruenceHalfLife) * 2
                 if neg > shown {
                     shown = min(1, neg)
                     shownReason = "\(cv.channel) valence \(signed(cv.value))"

@@ -45,7 +45,7 @@ public struct PolicyConfiguration: Codable, Sendable, Equatable {
         // Needs, from words
         "space_request": ModeScores(comfort: -0.5, space: 3.0, question: -0.3, reflect: -0.5),
         "connection_bid": ModeScores(comfort: 1.2, space: -1.0, reflect: 0.4),
-        "denial": ModeScores(question: 1.2, reflect: -0.3),
+        "denial": ModeScores(comfort: -0.5, question: 1.2, reflect: -0.5),
         "uncertainty": ModeScores(question: 1.2),
         "clipped": ModeScores(space: 0.3, question: 0.5),
         "hostility": ModeScores(comfort: -0.3, space: 1.5, reflect: -0.2),
@@ -53,7 +53,7 @@ public struct PolicyConfiguration: Codable, Sendable, Equatable {
         // Emotions
         "sadness": ModeScores(comfort: 1.0, reflect: 0.6),
         "loneliness": ModeScores(comfort: 1.0, reflect: 0.5),
-        "fear": ModeScores(comfort: 0.9, reflect: 0.6),
+        "fear": ModeScores(comfort: 1.0, reflect: 0.6),
         "shame": ModeScores(comfort: 0.9, reflect: 0.5),
         "anger": ModeScores(comfort: 0.1, reflect: 1.0),
         "joy": ModeScores(reflect: 1.3),
@@ -77,7 +77,7 @@ public struct PolicyConfiguration: Codable, Sendable, Equatable {
         "positive_valence": ModeScores(reflect: 0.8),
         "expressed_emotion": ModeScores(comfort: 0.3, reflect: 0.8),
         "low_coverage": ModeScores(question: 1.2),
-        "incongruence": ModeScores(question: 2.0),
+        "incongruence": ModeScores(comfort: -0.5, question: 2.0, reflect: -0.5),
         "other_flooded": ModeScores(space: 1.5),
         "self_flooded": ModeScores(space: 3.0),
         "self_talk_share": ModeScores(question: 0.5),

@@ -55,12 +55,11 @@ public struct ScoringPolicy: ResponsePolicy {
         add("incongruence", fused.incongruence, channel: "fusion",
             text: "mixed signals: \(fused.incongruenceReason)")
         add("other_flooded", o.flooded, channel: "fusion",
-            text: "the other person seems flooded (arousal \(signed(o.arousal)), valence \(signed(o.valence)))")
+            text: "the other person seems flooded: \(o.floodedReason)")
         let l = fused.listener
         add("self_flooded", l.flooded, channel: "self",
-            text: "you seem flooded (arousal \(signed(l.arousal)), valence \(signed(l.valence)))"
-                + (l.tags.first.map { "; \($0.channel): \($0.reason)" } ?? ""))
-        add("self_talk_share", clamp((l.talkShare - 0.5) * 2, 0, 1), channel: "self",
+            text: "you seem flooded: \(l.floodedReason); settle first")
+        add("self_talk_share", clamp((l.talkShare - 0.5) * 2, 0, 1) * l.talkShareWeight, channel: "self",
             text: "you have said \(Int((l.talkShare * 100).rounded())) % of the recent words: listen first")
 
         let risk = o.level(of: c.riskTag) >= c.riskLevel
@@ -100,11 +99,17 @@ public struct ScoringPolicy: ResponsePolicy {
             if w > 0.005 { ranked.append((w, item)) }
         }
         ranked.sort { a, b in a.weight != b.weight ? a.weight > b.weight : a.contribution.feature < b.contribution.feature }
+        // One cue often raises several tags (crying: crying, sadness, distress): list it once, with the tags joined.
         var because: [Reason] = []
-        for (w, item) in ranked.prefix(max(0, c.maxReasons)) {
-            because.append(Reason(channel: item.channel, cue: item.feature, weight: w, text: item.text()))
+        for (w, item) in ranked {
+            let text = item.text()
+            if let i = because.firstIndex(where: { $0.channel == item.channel && $0.text == text }) {
+                because[i].weight += w
+                because[i].cue += "+" + item.feature
+            } else if because.count < max(0, c.maxReasons) {
+                because.append(Reason(channel: item.channel, cue: item.feature, weight: w, text: text))
+            }
         }
-
         return Decision(mode: chosen, confidence: confidence, scores: scores, risk: risk,
                         because: because, changed: changed)
     }

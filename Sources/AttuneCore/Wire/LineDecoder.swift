@@ -13,6 +13,13 @@ public struct Control: Sendable, Hashable {
     public var session: String
     public var kind: Kind
     public var line: Int
+
+    public init(t: Double, session: String = "default", kind: Kind, line: Int = 0) {
+        self.t = t
+        self.session = session
+        self.kind = kind
+        self.line = line
+    }
 }
 
 /// One decoded input line.
@@ -103,7 +110,7 @@ public final class LineDecoder {
         switch parser.parse(bytes) {
         case .success(let o): object = o
         case .failure(let e):
-            if case .syntax(let what, let offset) = e, what.contains("UTF-8") || what.contains("utf8") {
+            if case .syntax(let what, let offset) = e, what.lowercased().contains("utf-8") || what.lowercased().contains("utf8") {
                 return fail(.malformed, "invalid UTF-8 at byte \(offset + 1)")
             }
             return fail(.malformed, e.description)

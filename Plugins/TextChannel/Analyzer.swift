@@ -1,0 +1,318 @@
+import AttuneCore
+
+private let questionPronouns: Set<String> = [
+    "you", "we", "i", "it", "they", "he", "she", "that", "this", "there", "anyone", "someone", "anybody", "somebody",
+]
+
+extension TextChannel {
+    /// Analyses one utterance without the bus: valence, arousal, emotion
+    /// scores, cue tags and the words behind them. Pure and deterministic.
+    public func analyze(_ text: String) -> TextAnalysis {
+        let c = configuration
+        let tokens = tokenizer.tokenize(text)
+        let utf8 = Array(text.utf8)
+        func quote(_ a: Int, _ b: Int) -> String {
+            String(decoding: utf8[tokens[a].start..<tokens[b - 1].end], as: UTF8.self)
+        }
+
+        // Word count by distinct source words ("I'm" is one word, two tokens).
+        var wordCount = 0
+        var lastStart = -1
+        var anyLower = false
+        for t in tokens where t.isWord && t.start != lastStart {
+            wordCount += 1
+            lastStart = t.start
+            if !t.caps { anyLower = true }
+        }
+        let capsCounts = anyLower  // capitals are emphasis only against lowercase text
+
+        // Need cues. Earlier matchers claim their spans: "can we talk later"
+        // is a request for space, not also a bid for connection.
+        var claimed: [(Int, Int)] = []
+        var masked = [Bool](repeating: false, count: tokens.count)
+        var needTags: [CueTag] = []
+        for m in cueMatchers {
+            var kept: [CueMatcher.Match] = []
+            for x in m.matches(tokens) where !claimed.contains(where: { x.start < $0.1 && $0.0 < x.end }) {
+                kept.append(x)
+            }
+            guard !kept.isEmpty else { continue }
+            for x in kept {
+                claimed.append((x.start, x.end))
+                if maskTags.contains(m.tag) { for k in x.start..<x.end { masked[k] = true } }
+            }
+            let best = kept.map(\.strength).max() ?? m.baseStrength
+            let strength = min(1, best + c.repeatedCueBonus * Double(kept.count - 1))
+            var quotes: [String] = []
+            for x in kept {
+                let q = "\"" + quote(x.start, x.end) + "\""
+                if !quotes.contains(q) { quotes.append(q) }
+            }
+            needTags.append(CueTag(m.tag, strength: strength, reason: m.label + ": " + quotes.joined(separator: ", ")))
+        }
+
+        // Sentence-level context: contrast weights per token.
+        var weight = [Double](repeating: 1, count: tokens.count)
+        var sentenceStart = 0
+        var bangs = 0
+        for (i, t) in tokens.enumerated() {
+            if t.kind == .bang { bangs += t.count }
+            if t.isSentenceEnd || i == tokens.count - 1 {
+                let end = t.isSentenceEnd ? i : i + 1
+                applyContrast(tokens, sentenceStart, end, &weight)
+                sentenceStart = i + 1
+            }
+        }
+
+        var sum = 0.0
+        var pos = 0.0, neg = 0.0
+        var emoSum = [Double](repeating: 0, count: EmotionCategory.allCases.count)
+        var emoWords = [[String]](repeating: [], count: EmotionCategory.allCases.count)
+        var arousalSum = 0.0, arousalWeight = 0.0
+        var dominanceSum = 0.0, dominanceN = 0.0
+        var boosterCount = 0
+        var capsWords = 0
+        var matched: [TextAnalysis.MatchedWord] = []
+
+        var i = 0
+        while i < tokens.count {
+            let t = tokens[i]
+            guard t.kind == .word || t.kind == .emoji || t.kind == .emoticon else { i += 1; continue }
+            if boosters[t.text] != nil { boosterCount += 1 }
+            if t.caps && capsCounts && t.isWord { capsWords += 1 }
+            guard let (entry, end) = lookup(tokens, i) else { i += 1; continue }
+            var rules: [String] = []
+            var scoreMul = 1.0
+            var negated = false
+            var absent = false
+            var relieved = false
+            var pastComma = false
+            // Look back within the sentence for negators, absence words and boosters.
+            var j = i - 1
+            var dist = 0
+            while j >= 0, dist < c.negationWindow {
+                let p = tokens[j]
+                if p.isSentenceEnd { break }
+                if p.kind == .comma { pastComma = true }
+                if p.isWord {
+                    if contrast.contains(p.text) { break }
+                    let decay = 1 - 0.05 * Double(dist)
+                    if !pastComma {
+                        if negators.contains(p.text) { negated = true }
+                        if absence.contains(p.text) { absent = true }
+                        if relief.contains(p.text) { relieved = true }
+                    }
+                    if let b = boosters[p.text] {
+                        scoreMul += b * decay * (p.caps && capsCounts ? 1 + c.capsEmphasis : 1)
+                        rules.append(b > 0 ? "intensified" : "dampened")
+                    } else if j > 0, let ps = boosterPairs[p.text], let b = ps.first(where: { $0.0 == tokens[j - 1].text })?.1 {
+                        scoreMul += b * decay
+                        rules.append(b > 0 ? "intensified" : "dampened")
+                    }
+                    dist += 1
+                }
+                j -= 1
+            }
+            if t.caps && capsCounts { scoreMul += c.capsEmphasis; rules.append("caps") }
+            scoreMul = max(0, scoreMul)
+
+            var base = entry.valence
+            if base != nil, boosters[t.text] != nil, end == i + 1, i + 1 < tokens.count, tokens[i + 1].isWord,
+               lookup(tokens, i + 1)?.0.valence != nil {
+                base = nil
+            }
+            if let b = base, t.text == "like", entry.valenceSource == .vader, b > 0 {
+                if i == 0 || !likeVerbs(tokens[i - 1].text) { base = nil }
+            }
+            var contribution: Double?
+            if let b = base, b != 0 {
+                var v = b * scoreMul
+                if negated { v *= c.negationFactor; rules.append("negated") }
+                else if absent && v > 0 { v *= c.absenceFactor; rules.append("absence") }
+                else if relieved && v < 0 { v *= c.reliefFactor; rules.append("relief") }
+                if weight[i] < 1 { rules.append("contrast_before") } else if weight[i] > 1 { rules.append("contrast_after") }
+                v *= weight[i]
+                if masked[i] {
+                    rules.append("masked")
+                } else {
+                    contribution = v
+                    sum += v
+                    if v > 0 { pos += v } else { neg -= v }
+                }
+            }
+            let written = quote(i, end)
+            var emoNames: [String] = []
+            let emoMul = negated ? c.negatedEmotionFactor : scoreMul
+            if emoMul > 0 && !masked[i] {
+                for (cat, w) in entry.emotions {
+                    emoSum[cat.rawValue] += w * emoMul
+                    if !emoWords[cat.rawValue].contains(written.lowercased()) { emoWords[cat.rawValue].append(written.lowercased()) }
+                    emoNames.append(cat.tagName)
+                }
+            }
+            var ar = entry.arousal
+            if ar == nil, let b = base, abs(b) >= c.strongWordArousalThreshold { ar = 0.3 }
+            if let a = ar, !negated, !masked[i] {
+                let w = scoreMul
+                arousalSum += a * w
+                arousalWeight += w
+            }
+            if let d = entry.dominance { dominanceSum += d; dominanceN += 1 }
+            if contribution != nil || !emoNames.isEmpty || ar != nil {
+                matched.append(.init(text: written, baseValence: base.map { $0 / 4 }, valence: contribution.map { $0 / 4 },
+                                     arousal: ar, source: entry.valenceSource.rawValue, rules: rules, emotions: emoNames))
+            }
+            i = end
+        }
+
+        // Exclamations push the whole utterance further in its own direction.
+        let marks = min(bangs, c.maxExclamations)
+        if sum != 0 && marks > 0 { sum += (sum > 0 ? 1 : -1) * c.exclamationBoost * Double(marks) }
+
+        var valence: Double?
+        var valenceVariance: Double?
+        if pos + neg > 0 {
+            valence = sum / (sum * sum + c.normalizationAlpha).squareRoot()
+            let mass = (pos + neg) / 4
+            let conflict = min(pos, neg) / (pos + neg)
+            valenceVariance = max(c.valenceVarianceMin, c.valenceVarianceMax / (1 + c.valenceVarianceDecay * mass))
+                + c.valenceConflictVariance * conflict
+        } else if c.neutralReadingWhenNoAffect && wordCount > 0 {
+            valence = 0
+            valenceVariance = c.neutralVariance
+        }
+
+        let emphasis = c.exclamationArousal * Double(marks) + c.capsArousal * Double(min(capsWords, 3))
+            + c.intensifierArousal * Double(min(boosterCount, 3))
+        var arousal: Double?
+        var arousalVariance: Double?
+        if arousalWeight > 0 || marks > 0 || capsWords > 0 {
+            let base = arousalWeight > 0 ? arousalSum / arousalWeight : 0
+            arousal = max(-1, min(1, base + emphasis))
+            arousalVariance = max(c.arousalVarianceMin, c.arousalVarianceMax / (1 + c.arousalVarianceDecay * arousalWeight))
+        }
+
+        var emotions: [TextAnalysis.EmotionScore] = []
+        var emoTags: [CueTag] = []
+        for cat in EmotionCategory.allCases {
+            let raw = emoSum[cat.rawValue]
+            let s = raw / (raw + 1)
+            emotions.append(.init(category: cat.tagName, score: s, words: emoWords[cat.rawValue]))
+            if s >= c.emotionTagThreshold {
+                let q = emoWords[cat.rawValue].prefix(4).map { "\"" + $0 + "\"" }.joined(separator: ", ")
+                emoTags.append(CueTag(cat.tagName, strength: s, reason: cat.tagName + ": " + q))
+            }
+        }
+
+        if sum > 0, let k = needTags.firstIndex(where: { $0.name == Tag.hostility }) {
+            needTags[k].strength *= c.hostilityPositiveFactor
+        }
+        var tags = needTags
+        if let q = questionTag(tokens, quote) { tags.append(q) }
+        if wordCount > 0 && wordCount <= c.clippedMaxWords {
+            let whole = String(decoding: utf8[tokens.first!.start..<tokens.last!.end], as: UTF8.self)
+            tags.append(CueTag(Tag.clipped, strength: c.clippedStrength, reason: "very short answer: \"\(whole)\""))
+        }
+        tags += emoTags
+
+        return TextAnalysis(
+            wordCount: wordCount, valence: valence, valenceVariance: valenceVariance,
+            arousal: arousal, arousalVariance: arousalVariance,
+            dominance: dominanceN > 0 ? dominanceSum / dominanceN : nil, rawScore: sum,
+            emotions: emotions, tags: tags, matchedWords: matched)
+    }
+
+    private func likeVerbs(_ w: String) -> Bool { configuration.likeVerbAfter.contains(w) }
+
+    /// The longest lexicon entry starting at token `i`: user phrases and words
+    /// first, then built-in phrases, words and stems.
+    private func lookup(_ tokens: [Token], _ i: Int) -> (LexEntry, Int)? {
+        let w = tokens[i].text
+        // Single letters ("U.S." gives "u", "s") and numbers carry no sentiment.
+        if tokens[i].isWord {
+            let u = w.utf8
+            if u.count == 1 || u.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return nil }
+        }
+        for table in [user, tables] {
+            if let ps = table.phrases[w] {
+                for p in ps where i + p.words.count <= tokens.count {
+                    var ok = true
+                    for (k, pw) in p.words.enumerated() where tokens[i + k].text != pw { ok = false; break }
+                    if ok {
+                        // A phrase without its own valence keeps its words' (summed) valence.
+                        var e = p.entry
+                        if e.valence == nil {
+                            var v = 0.0
+                            for k in 0..<p.words.count { v += tables.words[tokens[i + k].text]?.valence ?? 0 }
+                            e.valence = v == 0 ? nil : v
+                        }
+                        return (e, i + p.words.count)
+                    }
+                }
+            }
+            if let e = table.words[w] { return (e, i + 1) }
+        }
+        guard configuration.stemming, tokens[i].isWord else { return nil }
+        var found: LexEntry?
+        stemCandidates(w) { cand in
+            if let e = user.words[cand] ?? tables.words[cand] { found = e; return true }
+            return false
+        }
+        return found.map { ($0, i + 1) }
+    }
+
+    /// Weights words around "but"/"however" and inside concessive clauses.
+    private func applyContrast(_ tokens: [Token], _ start: Int, _ end: Int, _ weight: inout [Double]) {
+        let c = configuration
+        var k = start
+        while k < end {
+            let t = tokens[k]
+            if t.isWord && contrast.contains(t.text) && k > start {
+                for m in start..<k where weight[m] == 1 { weight[m] = c.contrastBefore }
+                for m in (k + 1)..<end { weight[m] = c.contrastAfter }
+            } else if t.isWord && concessive.contains(t.text) {
+                var m = k + 1
+                while m < end && tokens[m].kind != .comma { weight[m] = c.contrastBefore; m += 1 }
+                k = m
+                continue
+            }
+            k += 1
+        }
+    }
+
+    private func questionTag(_ tokens: [Token], _ quote: (Int, Int) -> String) -> CueTag? {
+        let c = configuration
+        var s = 0
+        var k = 0
+        while k <= tokens.count {
+            if k == tokens.count || tokens[k].isSentenceEnd {
+                if s < k || (k < tokens.count && tokens[k].kind == .question) {
+                    let endsQ = k < tokens.count && tokens[k].kind == .question
+                    var first = s
+                    while first < k && !tokens[first].isWord { first += 1 }
+                    var asks = endsQ
+                    if !asks, first < k {
+                        let w = tokens[first].text
+                        if questionWords.contains(w) { asks = true }
+                        else if c.questionAuxiliaries.contains(w), first + 1 < k {
+                            // "do it now", "have this" are orders, "is it", "are you" questions
+                            let next = tokens[first + 1].text
+                            let thing = next == "it" || next == "that" || next == "this"
+                            let doOrHave = w == "do" || w == "does" || w == "did" || w == "have" || w == "has"
+                            if questionPronouns.contains(next) && !(thing && doOrHave) { asks = true }
+                        }
+                    }
+                    if asks, first < tokens.count {
+                        let end = min(tokens.count, k + 1)
+                        var q = quote(first, max(end, first + 1))
+                        if q.count > 80 { q = String(q.prefix(77)) + "..." }
+                        return CueTag(Tag.question, strength: c.questionStrength, reason: "asked a question: \"\(q)\"")
+                    }
+                }
+                s = k + 1
+            }
+            k += 1
+        }
+        return nil
+    }
+}

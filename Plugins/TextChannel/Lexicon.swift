@@ -1,0 +1,139 @@
+/// The emotion categories a text can score on, in the fixed order used in output.
+public enum EmotionCategory: Int, CaseIterable, Sendable {
+    case anger, sadness, fear, joy, shame, loneliness, surprise
+
+    /// The matching ``Tag`` name.
+    public var tagName: String {
+        switch self {
+        case .anger: return "anger"
+        case .sadness: return "sadness"
+        case .fear: return "fear"
+        case .joy: return "joy"
+        case .shame: return "shame"
+        case .loneliness: return "loneliness"
+        case .surprise: return "surprise"
+        }
+    }
+
+    init?(name: String) {
+        guard let c = EmotionCategory.allCases.first(where: { $0.tagName == name }) else { return nil }
+        self = c
+    }
+}
+
+/// Where a word's valence came from, for the analysis output.
+public enum LexiconSource: String, Sendable {
+    case vader, project, user, emoji
+}
+
+/// What the lexicons know about one word or phrase.
+struct LexEntry: Sendable {
+    /// On VADER's -4...4 scale.
+    var valence: Double?
+    var valenceSource: LexiconSource = .vader
+    var arousal: Double?
+    var dominance: Double?
+    /// Weight per ``EmotionCategory`` raw value; empty for most words.
+    var emotions: [(EmotionCategory, Double)] = []
+}
+
+/// A multi-word entry, matched on normalised tokens.
+struct PhraseEntry: Sendable {
+    var words: [String]
+    var entry: LexEntry
+}
+
+/// Word and phrase tables, built once.
+struct LexiconTables: Sendable {
+    var words: [String: LexEntry] = [:]
+    /// Keyed by the first word; longest phrases first.
+    var phrases: [String: [PhraseEntry]] = [:]
+    var emoticons: Set<String> = []
+
+    mutating func addPhrase(_ words: [String], _ entry: LexEntry) {
+        guard let first = words.first else { return }
+        phrases[first, default: []].append(PhraseEntry(words: words, entry: entry))
+        phrases[first]!.sort { $0.words.count > $1.words.count }
+    }
+
+    /// The built-in tables: VADER's words, emoticons and emoji, overlaid with the project's affect words.
+    static let builtIn: LexiconTables = {
+        var t = LexiconTables()
+        let plain = Tokenizer(emoticons: [])
+        for line in VaderLexiconData.words.split(separator: "\n") {
+            guard let tab = line.firstIndex(of: "\t"), let v = Double(line[line.index(after: tab)...]) else { continue }
+            let key = String(line[..<tab])
+            guard let f = key.utf8.first else { continue }
+            let isAlnum = (f >= 0x30 && f <= 0x39) || (f >= 0x61 && f <= 0x7A)
+            if !isAlnum {
+                t.emoticons.insert(key)
+                t.words[key] = LexEntry(valence: v)
+                continue
+            }
+            let toks = plain.tokenize(key).filter(\.isWord).map(\.text)
+            if toks.count == 1 {
+                if t.words[toks[0]] == nil { t.words[toks[0]] = LexEntry(valence: v) }
+            } else if toks.count > 1 {
+                t.addPhrase(toks, LexEntry(valence: v))
+            }
+        }
+        for line in VaderLexiconData.emoji.split(separator: "\n") {
+            guard let tab = line.firstIndex(of: "\t"), let v = Double(line[line.index(after: tab)...]) else { continue }
+            var key = String(line[..<tab])
+            key.unicodeScalars.removeAll { $0.value == 0xFE0F }
+            t.words[key] = LexEntry(valence: v, valenceSource: .emoji)
+        }
+        for line in AffectWords.table.split(separator: "\n") {
+            let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard f.count == 4, !f[0].hasPrefix("#") else { continue }
+            var e = LexEntry()
+            if f[1] != "-" {
+                for pair in f[1].split(separator: ",") {
+                    let kv = pair.split(separator: ":")
+                    if kv.count == 2, let c = EmotionCategory(name: String(kv[0])), let w = Double(kv[1]) {
+                        e.emotions.append((c, w))
+                    }
+                }
+            }
+            e.arousal = Double(f[2])
+            let words = f[0].split(separator: "_").map(String.init)
+            if words.count == 1 {
+                let old = t.words[words[0]]
+                e.valence = Double(f[3]) ?? old?.valence
+                e.valenceSource = Double(f[3]) != nil ? .project : (old?.valenceSource ?? .vader)
+                t.words[words[0]] = e
+            } else {
+                e.valence = Double(f[3])
+                e.valenceSource = .project
+                t.addPhrase(words, e)
+            }
+        }
+        return t
+    }()
+}
+
+/// A light suffix stripper: the candidate base forms of an inflected word,
+/// so the affect list can hold "worry" and still find "worrying".
+@inline(__always)
+func stemCandidates(_ w: String, _ body: (String) -> Bool) {
+    let u = w.utf8
+    guard u.count >= 5 else { return }
+    func tryDrop(_ suffix: String, _ replacements: [String]) -> Bool {
+        guard w.hasSuffix(suffix) else { return false }
+        let base = String(w.dropLast(suffix.count))
+        for r in replacements where body(base + r) { return true }
+        // doubled consonant: "upsetting" -> "upset"
+        if let l = base.last, base.dropLast().last == l, body(String(base.dropLast())) { return true }
+        return false
+    }
+    if tryDrop("ied", ["y"]) || tryDrop("ies", ["y"]) || tryDrop("iest", ["y"]) || tryDrop("ier", ["y"]) { return }
+    if tryDrop("ing", ["", "e"]) { return }
+    if tryDrop("ed", ["", "e"]) { return }
+    if tryDrop("ness", [""]) { return }
+    if tryDrop("ly", ["", "le"]) { return }
+    if tryDrop("es", [""]) { return }
+    if tryDrop("s", [""]) { return }
+    guard u.count >= 6 else { return }
+    if tryDrop("est", ["", "e"]) { return }
+    if tryDrop("er", ["", "e"]) { return }
+}

@@ -1,0 +1,174 @@
+import AttuneCore
+import Testing
+
+func affect(_ t: Double, _ valence: Double, session: String = "default", source: Source = .other, line: Int = 0) -> InputEvent {
+    .cue(Cue(t: t, session: session, source: source, channel: "affect", value: ["valence": .number(valence), "arousal": 0], line: line))
+}
+
+func everyBus(maxLateness: Double = 0.5) -> CueBus<KalmanFusion, ScoringPolicy> {
+    var c = BusConfiguration()
+    c.emit = .every
+    c.maxLateness = maxLateness
+    return CueBus(channels: ChannelRegistry(), configuration: c)
+}
+
+@Suite struct CueBusTests {
+    @Test func appliesOutOfOrderEventsInTimestampOrder() {
+        var bus = everyBus(maxLateness: 1.0)
+        bus.push(affect(1.0, -0.5, line: 1))
+        bus.push(affect(3.0, 0.2, line: 2))
+        bus.push(affect(2.0, 0.1, line: 3))   // 1 s behind the newest: still in order
+        bus.push(affect(9.0, 0.0, line: 4))
+        bus.finish()
+        let out = bus.drain()
+        #expect(out.map(\.line) == [1, 3, 2, 4])
+        #expect(out.map(\.t) == [1, 2, 3, 9])
+        #expect(bus.counts.late == 0)
+    }
+
+    @Test func tiesKeepArrivalOrder() {
+        var bus = everyBus()
+        bus.push(affect(1.0, -0.5, line: 1))
+        bus.push(affect(1.0, 0.5, line: 2))
+        bus.push(affect(1.0, 0.1, line: 3))
+        bus.finish()
+        #expect(bus.drain().map(\.line) == [1, 2, 3])
+    }
+
+    @Test func tooLateEventsAreAppliedAtTheSessionClockAndCounted() {
+        var bus = everyBus(maxLateness: 0.5)
+        bus.push(affect(10.0, 0, line: 1))
+        bus.push(affect(20.0, 0, line: 2))   // releases line 1 (horizon 19.5)
+        bus.push(affect(5.0, -0.9, line: 3)) // behind the clock (10): late
+        bus.finish()
+        let out = bus.drain()
+        #expect(out.map(\.line) == [1, 3, 2])
+        let late = out.first { $0.line == 3 }
+        #expect(late?.late == true)
+        #expect(late?.t == 10)
+        #expect(bus.counts.late == 1)
+    }
+
+    @Test func sessionsAreSeparate() {
+        var mixed = everyBus()
+        var alone = everyBus()
+        for i in 0..<20 {
+            let t = Double(i)
+            mixed.push(affect(t, -0.8, session: "a", line: i))
+            mixed.push(affect(t + 0.5, 0.8, session: "b", line: 100 + i))
+            alone.push(affect(t, -0.8, session: "a", line: i))
+        }
+        mixed.finish()
+        alone.finish()
+        let a = mixed.drain().filter { $0.session == "a" }
+        #expect(a == alone.drain())
+        #expect(mixed.counts.sessionsOpened == 2)
+    }
+
+    @Test func endClosesASessionAndFinishFlushesTheRest() {
+        var bus = everyBus(maxLateness: 100)
+        bus.push(affect(1, -0.5, session: "a", line: 1))
+        bus.push(affect(2, -0.5, session: "b", line: 2))
+        bus.push(.control(Control(t: 3, session: "a", kind: .end, line: 3)))
+        #expect(bus.drain().map(\.line) == [1, 3])   // a flushed at its end; b still buffered
+        #expect(bus.openSessions == 1)
+        bus.finish()
+        #expect(bus.drain().map(\.line) == [2])
+        #expect(bus.openSessions == 0)
+        #expect(bus.counts.sessionsClosed == 2)
+    }
+
+    @Test func emitChangeOnlyWritesModeChanges() {
+        var c = BusConfiguration()
+        c.emit = .change
+        var bus = CueBus(channels: ChannelRegistry(), configuration: c)
+        for i in 0..<10 { bus.push(affect(Double(i), -0.8, line: i)) }
+        bus.finish()
+        let out = bus.drain()
+        #expect(!out.isEmpty)
+        #expect(out.allSatisfy { $0.decision.changed })
+        #expect(Set(zip(out, out.dropFirst()).map { $0.mode != $1.mode }) == [true] || out.count == 1)
+    }
+
+    @Test func emitFinalWritesOneLinePerSession() {
+        var c = BusConfiguration()
+        c.emit = .final
+        var bus = CueBus(channels: ChannelRegistry(), configuration: c)
+        for i in 0..<5 {
+            bus.push(affect(Double(i), -0.8, session: "a", line: i))
+            bus.push(affect(Double(i), 0.8, session: "b", line: 10 + i))
+        }
+        bus.finish()
+        let out = bus.drain()
+        #expect(out.map(\.session) == ["a", "b"])
+        #expect(out.map(\.line) == [4, 14])
+    }
+
+    @Test func tickAdvancesTheClockAndStateDecays() {
+        var bus = everyBus(maxLateness: 0)
+        bus.push(affect(0, -0.9, line: 1))
+        bus.push(.control(Control(t: 600, session: "default", kind: .tick, line: 2)))
+        let out = bus.drain()
+        #expect(out.count == 2)
+        #expect(out[1].event == "tick")
+        #expect(abs(out[1].state.other.valence) < abs(out[0].state.other.valence) / 20)
+        #expect(out[1].state.other.valenceSD > out[0].state.other.valenceSD)
+    }
+}
+
+@Suite struct EngineTests {
+    @Test func everyLineIsAccountedFor() {
+        var engine = Engine(bus: everyBus())
+        let lines = [
+            #"{"t":0,"channel":"affect","value":{"valence":-0.5}}"#,
+            "",
+            "garbage",
+            #"{"t":1,"channel":"affect","value":{"valence":3}}"#,
+            #"{"t":2,"session":"x","control":"end"}"#,
+            #"{"t":3,"channel":"affect","value":{"arousal":0.5}}"#,
+        ]
+        var failures: [Int] = []
+        for line in lines {
+            if case .failure(let e) = engine.ingest(line: line) { failures.append(e.line) }
+        }
+        engine.finish()
+        let c = engine.counts
+        #expect(failures == [2, 3, 4])
+        #expect(c.read == 6 && c.accepted == 3 && c.rejected == 3 && c.blank == 1)
+        #expect(c.read == c.accepted + c.rejected)
+        #expect(c.sessions == 2)
+        #expect(engine.drain().count == 3)
+        #expect(c.summary == "6 lines read, 3 accepted, 3 rejected (1 blank), 0 late, 2 sessions, 3 recommendations")
+    }
+
+    @Test func pushValidatesCuesBuiltInCode() {
+        var engine = Engine(bus: everyBus())
+        #expect((try? engine.push(Cue(t: 0, channel: "affect", value: ["valence": 0.3])).get()) != nil)
+        guard case .failure(let e) = engine.push(Cue(t: -1, channel: "affect", value: ["valence": 0.3])) else {
+            Issue.record("accepted"); return
+        }
+        #expect(e.message.contains("t:"))
+        guard case .failure(let e2) = engine.push(Cue(t: 1, channel: "nope", value: [:])) else {
+            Issue.record("accepted"); return
+        }
+        #expect(e2.kind == .unknownChannel)
+        #expect(engine.counts.read == 3 && engine.counts.accepted == 1 && engine.counts.rejected == 2)
+    }
+
+    @Test func outputLinesParseBackWithJSONC() throws {
+        var engine = Engine(bus: everyBus())
+        engine.ingest(line: #"{"t":0,"session":"q\"uote","channel":"affect","value":{"valence":-0.5,"arousal":0.4}}"#)
+        engine.ingest(line: #"{"t":1,"session":"q\"uote","source":"self","channel":"affect","value":{"valence":0.1}}"#)
+        engine.finish()
+        let out = engine.drain()
+        #expect(out.count == 2)
+        for r in out {
+            let v = try JSONValue.parse(r.jsonLine)
+            #expect(v["session"]?.string == "q\"uote")
+            #expect(v["mode"]?.string == r.mode.rawValue)
+            #expect(v["other"]?["valence"]?.double == (r.state.other.valence * 10_000).rounded() / 10_000)
+            #expect(v["scores"]?.object?.keys == ["comfort", "space", "question", "reflect"])
+            #expect(v["because"]?.array != nil)
+        }
+    }
+}
