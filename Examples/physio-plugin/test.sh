@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scratch="${1:-.build}"
 swift build --scratch-path "$scratch" --build-tests
-swift test --scratch-path "$scratch" --skip-build
+# A crashed test must not hang CI (the backtracer can stall on a loaded machine).
+timeout 900 swift test --scratch-path "$scratch" --skip-build
 out="$("$scratch/debug/physio-demo" sample.jsonl)"
 echo "$out"
 grep -q "physio_arousal_up" <<<"$out" || { echo "physio-demo: expected a physio_arousal_up tag" >&2; exit 1; }

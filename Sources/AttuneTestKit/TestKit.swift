@@ -97,8 +97,12 @@ public struct EmbeddedBus {
     public var counts: RunCounts { engine.counts }
 
     private mutating func collect() {
-        engine.drain { inbox.append($0) }
-        for w in engine.drainWarnings() { warnings.append(w.message) }
+        // Through values, not a closure: a closure appending to self.inbox while
+        // engine.drain mutates self.engine would be two overlapping accesses to self.
+        let emitted = engine.drain()
+        inbox += emitted
+        let newWarnings = engine.drainWarnings()
+        warnings += newWarnings.map(\.message)
     }
 }
 
