@@ -127,6 +127,19 @@ def main():
     print("counts:", counts)
     attune.close()
 
+    # Misuse is a status code, never a crash.
+    probe = Attune(library)
+    lib = probe.lib
+    assert lib.attune_push_line(None, b"{}", 2) == ATTUNE_ERR_ARGUMENT
+    assert lib.attune_last_error(None) == b"no engine (NULL)"
+    assert lib.attune_read(probe.engine, None, None) == ATTUNE_ERR_ARGUMENT
+    assert lib.attune_push_line(probe.engine, b"\xff\xfe{", 3) == ATTUNE_REJECTED     # not UTF-8: rejected
+    probe.finish()
+    assert lib.attune_push_line(probe.engine, b"{}", 2) == ATTUNE_ERR_FINISHED
+    assert b"finished" in lib.attune_last_error(probe.engine)
+    lib.attune_engine_free(None)
+    probe.close()
+
     assert counts["read"] == 6 and counts["rejected"] == 2 and counts["accepted"] == 4, counts
     assert counts["read"] == counts["accepted"] + counts["rejected"]
     assert len(recommendations) == 4 == counts["emitted"], (len(recommendations), counts)

@@ -12,6 +12,7 @@ struct AttuneCommand: ParsableCommand {
             question (check in) or reflect (mirror it back), with a confidence and the reasons.
 
               producer | attune run                 recommendations as JSON lines
+              attune run --plugin physio=./p.py     a channel plugin in any language (Protocols/exec-plugin.md)
               attune analyze text < lines.txt       what one channel makes of its input
               attune config --print-defaults        every threshold, weight and half-life
 
