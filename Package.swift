@@ -49,6 +49,8 @@ let package = Package(
         .testTarget(name: "VoiceChannelTests", dependencies: ["VoiceChannel"], exclude: ["Fixtures"]),
         .testTarget(name: "PostureChannelTests", dependencies: ["PostureChannel"]),
         .testTarget(name: "AttuneCLITests", dependencies: ["Attune", "CJSONC"]),
+        .testTarget(name: "AttuneOutputTests", dependencies: ["Attune", "CJSONC"]),
+        .testTarget(name: "AttuneFeedbackTests", dependencies: ["Attune", "CJSONC"], exclude: ["Fixtures"]),
         .testTarget(name: "AttuneEmbedTests", dependencies: ["Attune", "AttuneTestKit", "AttuneExec"]),
     ]
 )

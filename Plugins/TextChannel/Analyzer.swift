@@ -28,12 +28,15 @@ extension TextChannel {
 
         // Need cues. Earlier matchers claim their spans: "can we talk later"
         // is a request for space, not also a bid for connection.
+        let ids: [Int32] = tokens.map { $0.kind == .period || $0.kind == .comma ? -1 : vocab[$0.text] ?? -1 }
+        let roleOf: [WordRole?] = tokens.indices.map { tokens[$0].isWord && ids[$0] >= 0 ? infos[Int(ids[$0])].role : nil }
+        let allMatches = cueMatches(tokens, ids)
         var claimed: [(Int, Int)] = []
         var masked = [Bool](repeating: false, count: tokens.count)
         var needTags: [CueTag] = []
-        for m in cueMatchers {
+        for (mi, m) in cueMatchers.enumerated() {
             var kept: [CueMatcher.Match] = []
-            for x in m.matches(tokens) where !claimed.contains(where: { x.start < $0.1 && $0.0 < x.end }) {
+            for x in allMatches[mi] where !claimed.contains(where: { x.start < $0.1 && $0.0 < x.end }) {
                 kept.append(x)
             }
             guard !kept.isEmpty else { continue }
@@ -59,7 +62,7 @@ extension TextChannel {
             if t.kind == .bang { bangs += t.count }
             if t.isSentenceEnd || i == tokens.count - 1 {
                 let end = t.isSentenceEnd ? i : i + 1
-                applyContrast(tokens, sentenceStart, end, &weight)
+                applyContrast(tokens, roleOf, sentenceStart, end, &weight)
                 sentenceStart = i + 1
             }
         }
@@ -78,14 +81,15 @@ extension TextChannel {
         while i < tokens.count {
             let t = tokens[i]
             guard t.kind == .word || t.kind == .emoji || t.kind == .emoticon else { i += 1; continue }
-            if boosters[t.text] != nil { boosterCount += 1 }
+            if let r = roleOf[i], r.booster != 0 { boosterCount += 1 }
             if t.caps && capsCounts && t.isWord { capsWords += 1 }
-            guard let (entry, end) = lookup(tokens, i) else { i += 1; continue }
+            guard let (entry, end) = lookup(tokens, ids, i) else { i += 1; continue }
             var rules: [String] = []
             var scoreMul = 1.0
             var negated = false
             var absent = false
             var relieved = false
+            var negatorDistance = -1, reliefDistance = -1
             var pastComma = false
             // Look back within the sentence for negators, absence words and boosters.
             var j = i - 1
@@ -95,17 +99,18 @@ extension TextChannel {
                 if p.isSentenceEnd { break }
                 if p.kind == .comma { pastComma = true }
                 if p.isWord {
-                    if contrast.contains(p.text) { break }
+                    let r = roleOf[j]
+                    if let r, r.flags.contains(.contrast) { break }
                     let decay = 1 - 0.05 * Double(dist)
-                    if !pastComma {
-                        if negators.contains(p.text) { negated = true }
-                        if absence.contains(p.text) { absent = true }
-                        if relief.contains(p.text) { relieved = true }
+                    if let r, !pastComma {
+                        if r.flags.contains(.negator) { negated = true; if negatorDistance < 0 { negatorDistance = dist } }
+                        if r.flags.contains(.absence) { absent = true }
+                        if r.flags.contains(.relief) { relieved = true; if reliefDistance < 0 { reliefDistance = dist } }
                     }
-                    if let b = boosters[p.text] {
-                        scoreMul += b * decay * (p.caps && capsCounts ? 1 + c.capsEmphasis : 1)
-                        rules.append(b > 0 ? "intensified" : "dampened")
-                    } else if j > 0, let ps = boosterPairs[p.text], let b = ps.first(where: { $0.0 == tokens[j - 1].text })?.1 {
+                    if let r, r.booster != 0 {
+                        scoreMul += r.booster * decay * (p.caps && capsCounts ? 1 + c.capsEmphasis : 1)
+                        rules.append(r.booster > 0 ? "intensified" : "dampened")
+                    } else if let r, j > 0, let b = r.pairBoosters.first(where: { $0.0 == tokens[j - 1].text })?.1 {
                         scoreMul += b * decay
                         rules.append(b > 0 ? "intensified" : "dampened")
                     }
@@ -115,11 +120,28 @@ extension TextChannel {
             }
             if t.caps && capsCounts { scoreMul += c.capsEmphasis; rules.append("caps") }
             scoreMul = max(0, scoreMul)
+            // A negated relief word cancels out: "can't stop shaking" is still shaking.
+            if negated && relieved && negatorDistance > reliefDistance {
+                negated = false
+                relieved = false
+            }
 
             var base = entry.valence
-            if base != nil, boosters[t.text] != nil, end == i + 1, i + 1 < tokens.count, tokens[i + 1].isWord,
-               lookup(tokens, i + 1)?.0.valence != nil {
+            if base != nil, let r = roleOf[i], r.booster != 0, end == i + 1, i + 1 < tokens.count, tokens[i + 1].isWord,
+               lookup(tokens, ids, i + 1)?.0.valence != nil {
                 base = nil
+            }
+            // A relief word doing its job ("stopped fighting", "can't stop shaking") carries no
+            // valence of its own: the word it acts on does.
+            if let b = base, b < 0, let r = roleOf[i], r.flags.contains(.relief) {
+                var k = end, seen = 0
+                while k < tokens.count, seen < c.negationWindow, !tokens[k].isSentenceEnd {
+                    if tokens[k].isWord {
+                        if let next = lookup(tokens, ids, k)?.0.valence, next < 0 { base = nil; break }
+                        seen += 1
+                    }
+                    k += 1
+                }
             }
             if let b = base, t.text == "like", entry.valenceSource == .vader, b > 0 {
                 if i == 0 || !likeVerbs(tokens[i - 1].text) { base = nil }
@@ -222,55 +244,78 @@ extension TextChannel {
             emotions: emotions, tags: tags, matchedWords: matched)
     }
 
+    /// Leftmost-longest, non-overlapping matches of every cue matcher, in one pass.
+    private func cueMatches(_ tokens: [Token], _ ids: [Int32]) -> [[CueMatcher.Match]] {
+        var out = [[CueMatcher.Match]](repeating: [], count: cueMatchers.count)
+        var nextFree = [Int](repeating: 0, count: cueMatchers.count)
+        var best = [CueMatcher.Match?](repeating: nil, count: cueMatchers.count)
+        for i in tokens.indices {
+            guard ids[i] >= 0 else { continue }
+            for ref in infos[Int(ids[i])].cues where i >= nextFree[ref.matcher] {
+                let p = cueMatchers[ref.matcher].patterns[ref.pattern]
+                if let end = p.match(tokens, at: i), end > i, end > (best[ref.matcher]?.end ?? i) {
+                    best[ref.matcher] = .init(start: i, end: end, strength: p.strength ?? cueMatchers[ref.matcher].baseStrength)
+                }
+            }
+            for m in best.indices {
+                if let b = best[m] {
+                    out[m].append(b)
+                    nextFree[m] = b.end
+                    best[m] = nil
+                }
+            }
+        }
+        return out
+    }
+
     private func likeVerbs(_ w: String) -> Bool { configuration.likeVerbAfter.contains(w) }
 
     /// The longest lexicon entry starting at token `i`: user phrases and words
     /// first, then built-in phrases, words and stems.
-    private func lookup(_ tokens: [Token], _ i: Int) -> (LexEntry, Int)? {
+    private func lookup(_ tokens: [Token], _ ids: [Int32], _ i: Int) -> (LexEntry, Int)? {
         let w = tokens[i].text
         // Single letters ("U.S." gives "u", "s") and numbers carry no sentiment.
         if tokens[i].isWord {
             let u = w.utf8
             if u.count == 1 || u.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return nil }
         }
-        for table in [user, tables] {
-            if let ps = table.phrases[w] {
-                for p in ps where i + p.words.count <= tokens.count {
-                    var ok = true
-                    for (k, pw) in p.words.enumerated() where tokens[i + k].text != pw { ok = false; break }
-                    if ok {
-                        // A phrase without its own valence keeps its words' (summed) valence.
-                        var e = p.entry
-                        if e.valence == nil {
-                            var v = 0.0
-                            for k in 0..<p.words.count { v += tables.words[tokens[i + k].text]?.valence ?? 0 }
-                            e.valence = v == 0 ? nil : v
-                        }
-                        return (e, i + p.words.count)
+        if ids[i] >= 0 {
+            let info = infos[Int(ids[i])]
+            for p in info.phrases where i + p.words.count <= tokens.count {
+                var ok = true
+                for k in 1..<p.words.count where tokens[i + k].text != p.words[k] { ok = false; break }
+                if ok {
+                    // A phrase without its own valence keeps its words' (summed) valence.
+                    var e = p.entry
+                    if e.valence == nil {
+                        var v = 0.0
+                        for k in 0..<p.words.count where ids[i + k] >= 0 { v += infos[Int(ids[i + k])].entry?.valence ?? 0 }
+                        e.valence = v == 0 ? nil : v
                     }
+                    return (e, i + p.words.count)
                 }
             }
-            if let e = table.words[w] { return (e, i + 1) }
+            if let e = info.entry { return (e, i + 1) }
         }
         guard configuration.stemming, tokens[i].isWord else { return nil }
         var found: LexEntry?
         stemCandidates(w) { cand in
-            if let e = user.words[cand] ?? tables.words[cand] { found = e; return true }
+            if let k = vocab[cand], let e = infos[Int(k)].entry { found = e; return true }
             return false
         }
         return found.map { ($0, i + 1) }
     }
 
     /// Weights words around "but"/"however" and inside concessive clauses.
-    private func applyContrast(_ tokens: [Token], _ start: Int, _ end: Int, _ weight: inout [Double]) {
+    private func applyContrast(_ tokens: [Token], _ roleOf: [WordRole?], _ start: Int, _ end: Int, _ weight: inout [Double]) {
         let c = configuration
         var k = start
         while k < end {
             let t = tokens[k]
-            if t.isWord && contrast.contains(t.text) && k > start {
+            if let r = roleOf[k], r.flags.contains(.contrast), k > start {
                 for m in start..<k where weight[m] == 1 { weight[m] = c.contrastBefore }
                 for m in (k + 1)..<end { weight[m] = c.contrastAfter }
-            } else if t.isWord && concessive.contains(t.text) {
+            } else if let r = roleOf[k], r.flags.contains(.concessive) {
                 var m = k + 1
                 while m < end && tokens[m].kind != .comma { weight[m] = c.contrastBefore; m += 1 }
                 k = m

@@ -54,8 +54,9 @@ extension TextChannel {
                                     "will", "kinda", "sorta", "of", "actually", "totally", "genuinely", "always", "might", "could", "should"]
         /// Look up inflections by stripping common suffixes when a word is not in any lexicon.
         public var stemming = true
-        /// Cue tags whose words do not count for valence ("I'm fine", "not sure" are not pleasant or unpleasant).
-        public var valenceNeutralCues = ["denial", "uncertainty"]
+        /// Cue tags whose words count for neither valence, arousal nor emotions ("I'm fine" is no joy,
+        /// "leave me alone" no loneliness): the tag itself says what they mean.
+        public var valenceNeutralCues = ["denial", "uncertainty", "space_request"]
 
         // MARK: variances
         /// Valence variance with almost no evidence; falls as the summed |score| grows.
@@ -111,6 +112,8 @@ extension TextChannel {
             "no reason to live|go", "not want to live|be alive", "not want to be here anymore", "nothing to live for",
             "i am a burden", "give up on everything|life", "no way out", "hopeless @0.6", "disappear forever",
             "not wake up", "everyone would be better", "never going to get better @0.7",
+            "what is the point of anything|living|trying|life|going", "notice if i was|were gone @0.7",
+            "no one|nobody would care|notice|miss me @0.7", "tired of living", "want it all to end|stop",
         ]
         public var spaceRequestStrength = 0.8
         public var spaceRequestPhrases = [
@@ -121,7 +124,8 @@ extension TextChannel {
             "not ready to talk", "not feel like talking", "can|could we talk|do * later|tomorrow",
             "can|could we talk about it|this later|tomorrow", "talk later", "talk about it later", "not now",
             "not right now @0.6", "drop it @0.7", "stop asking", "i am done talking", "let it go @0.5", "not up for talking",
-            "rather not talk|say|discuss", "rather not get into",
+            "rather not talk|say|discuss", "rather not get into", "prefer not to talk|discuss|say|get",
+            "want|need to be left alone", "want|need (some) time to myself", "need some me time",
         ]
         public var connectionBidStrength = 0.7
         public var connectionBidPhrases = [
@@ -129,7 +133,8 @@ extension TextChannel {
             "just need someone|somebody", "just need you", "need a hug", "stay with me", "can|could you stay|listen",
             "please listen", "listen to me @0.5", "talk to me", "are you there", "be with me", "do you have a minute|moment|sec",
             "hold me", "i need you", "i need help", "can|could you help me", "want to tell you", "need your help",
-            "miss you @0.5", "will you be there", "do not leave @0.8", "do not go @0.6",
+            "miss you @0.5", "will you be there", "do not leave @0.8", "do not go @0.6", "can|could we * talk",
+            "need someone|somebody", "be here|there with|for me", "come over @0.6", "can i call you", "can|could i talk to you",
         ]
         public var denialStrength = 0.6
         public var denialPhrases = [
@@ -138,7 +143,8 @@ extension TextChannel {
             "does|did not bother|matter|affect|hurt me", "does not matter", "i am over it", "i am * over it",
             "whatever", "i do not care", "i could not care less", "never mind", "nevermind", "forget it",
             "i am not upset|sad|angry|mad|hurt|crying|worried", "not a problem @0.3", "it is all good @0.5",
-            "doesn't matter", "no biggie", "i will live", "i will be fine",
+            "doesn't matter", "no biggie", "i will live", "i will be fine", "do not worry about me",
+            "nothing is wrong", "nothing happened @0.5", "i am good $ @0.4", "it is not a big deal",
         ]
         public var uncertaintyStrength = 0.5
         public var uncertaintyPhrases = [
@@ -156,6 +162,15 @@ extension TextChannel {
             "are you kidding me", "i already told you", "you ruined|wrecked|broke", "get out", "leave me the hell alone",
             "fuck you", "fuck off", "piss off", "you made me", "thanks for nothing", "you of all people",
         ]
+
+        // MARK: listener responses (Plugins/TextChannel/ResponseKind.swift, Protocols/feedback.md)
+        /// Cue phrases of the listener's response kinds, keyed `kind/subkind`, in the pattern syntax above.
+        /// Kinds: question, reflection, comfort, space, dismissing, fixing, redirecting, and the tone marker cheerful.
+        public var responsePhrases: [String: [String]] = Configuration.defaultResponsePhrases
+        /// Strength of a response cue whose pattern sets none.
+        public var responseStrength = 0.8
+        /// A listener question (found as for the `question` tag) starting with one of these is open, otherwise closed.
+        public var openQuestionWords = ["what", "how", "why", "when", "where", "who", "which", "tell"]
 
         public init() {}
     }

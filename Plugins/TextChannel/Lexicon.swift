@@ -22,7 +22,7 @@ public enum EmotionCategory: Int, CaseIterable, Sendable {
 }
 
 /// Where a word's valence came from, for the analysis output.
-public enum LexiconSource: String, Sendable {
+enum LexiconSource: String, Sendable {
     case vader, project, user, emoji
 }
 
@@ -114,16 +114,19 @@ struct LexiconTables: Sendable {
 
 /// A light suffix stripper: the candidate base forms of an inflected word,
 /// so the affect list can hold "worry" and still find "worrying".
-@inline(__always)
 func stemCandidates(_ w: String, _ body: (String) -> Bool) {
     let u = w.utf8
     guard u.count >= 5 else { return }
-    func tryDrop(_ suffix: String, _ replacements: [String]) -> Bool {
-        guard w.hasSuffix(suffix) else { return false }
-        let base = String(w.dropLast(suffix.count))
+    // Byte-wise suffix tests: String.hasSuffix compares grapheme by grapheme.
+    func tryDrop(_ suffix: StaticString, _ replacements: [String]) -> Bool {
+        let n = suffix.utf8CodeUnitCount
+        let tail = UnsafeBufferPointer(start: suffix.utf8Start, count: n)
+        guard u.count > n + 2, u.suffix(n).elementsEqual(tail) else { return false }
+        let base = String(decoding: u.dropLast(n), as: UTF8.self)
         for r in replacements where body(base + r) { return true }
         // doubled consonant: "upsetting" -> "upset"
-        if let l = base.last, base.dropLast().last == l, body(String(base.dropLast())) { return true }
+        let b = base.utf8
+        if let l = b.last, b.dropLast().last == l, body(String(decoding: b.dropLast(), as: UTF8.self)) { return true }
         return false
     }
     if tryDrop("ied", ["y"]) || tryDrop("ies", ["y"]) || tryDrop("iest", ["y"]) || tryDrop("ier", ["y"]) { return }

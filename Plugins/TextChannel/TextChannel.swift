@@ -10,38 +10,57 @@ import AttuneCore
 /// ```
 public struct TextChannel: ChannelPlugin {
     public let name = "text"
-    public let configuration: Configuration
-    public let lexicon: UserLexicon
+    /// Everything built from the configuration and lexicon, behind one
+    /// reference so that copying the plugin (closures capture it) costs one retain.
+    let core: Core
 
-    let tables: LexiconTables
-    let user: LexiconTables
-    let tokenizer: Tokenizer
-    let cueMatchers: [CueMatcher]
-    let boosters: [String: Double]
-    /// Two-word boosters keyed by their last word: ("of" -> [("kind", -0.3)]).
-    let boosterPairs: [String: [(String, Double)]]
-    let negators: Set<String>
-    let absence: Set<String>
-    let relief: Set<String>
-    let contrast: Set<String>
-    let concessive: Set<String>
-    let questionWords: Set<String>
-    let maskTags: Set<String>
+    public var configuration: Configuration { core.configuration }
+    public var lexicon: UserLexicon { core.lexicon }
+    var tokenizer: Tokenizer { core.tokenizer }
+    var cueMatchers: [CueMatcher] { core.cueMatchers }
+    var vocab: [String: Int32] { core.vocab }
+    var infos: [WordInfo] { core.infos }
+    var questionWords: Set<String> { core.questionWords }
+    var maskTags: Set<String> { core.maskTags }
+    var responseMatchers: [CueMatcher] { core.responseMatchers }
+
+    final class Core: Sendable {
+        let configuration: Configuration
+        let lexicon: UserLexicon
+        let tokenizer: Tokenizer
+        let cueMatchers: [CueMatcher]
+        /// Everything known about a token, found with one hash lookup: its index in `infos`.
+        let vocab: [String: Int32]
+        let infos: [WordInfo]
+        let questionWords: Set<String>
+        let maskTags: Set<String>
+        let responseMatchers: [CueMatcher]
+
+        init(configuration: Configuration, lexicon: UserLexicon, tokenizer: Tokenizer, cueMatchers: [CueMatcher],
+             vocab: [String: Int32], infos: [WordInfo], questionWords: Set<String>, maskTags: Set<String>) {
+            self.responseMatchers = TextChannel.makeResponseMatchers(configuration)
+            self.configuration = configuration
+            self.lexicon = lexicon
+            self.tokenizer = tokenizer
+            self.cueMatchers = cueMatchers
+            self.vocab = vocab
+            self.infos = infos
+            self.questionWords = questionWords
+            self.maskTags = maskTags
+        }
+    }
 
     /// Creates the plugin. `lexicon` entries take precedence over the built-in lexicons.
     public init(configuration: Configuration = .init(), lexicon: UserLexicon = .empty) {
-        self.configuration = configuration
-        self.lexicon = lexicon
-        self.tables = LexiconTables.builtIn
+        let tables = LexiconTables.builtIn
         var u = LexiconTables()
         for e in lexicon.entries {
             let entry = LexEntry(valence: e.valence * 4, valenceSource: .user, arousal: e.arousal, dominance: e.dominance)
             if e.words.count == 1 { u.words[e.words[0]] = entry } else { u.addPhrase(e.words, entry) }
         }
-        self.user = u
-        self.tokenizer = Tokenizer(emoticons: tables.emoticons)
+        let tokenizer = Tokenizer(emoticons: tables.emoticons)
         let c = configuration
-        self.cueMatchers = [
+        let cueMatchers = [
             CueMatcher(tag: Tag.risk, label: "hopelessness or self-harm", strength: c.riskStrength, phrases: c.riskPhrases),
             CueMatcher(tag: Tag.spaceRequest, label: "asked for space", strength: c.spaceRequestStrength, phrases: c.spaceRequestPhrases),
             CueMatcher(tag: Tag.hostility, label: "blame aimed at the listener", strength: c.hostilityStrength, phrases: c.hostilityPhrases),
@@ -49,25 +68,50 @@ public struct TextChannel: ChannelPlugin {
             CueMatcher(tag: Tag.denial, label: "minimising", strength: c.denialStrength, phrases: c.denialPhrases),
             CueMatcher(tag: Tag.uncertainty, label: "unsure", strength: c.uncertaintyStrength, phrases: c.uncertaintyPhrases),
         ]
-        var b: [String: Double] = [:]
-        var pairs: [String: [(String, Double)]] = [:]
-        func add(_ words: [String], _ v: Double) {
+        var roles: [String: WordRole] = [:]
+        func mark(_ words: [String], _ flag: WordRole.Flags) {
+            for w in words { roles[w, default: WordRole()].flags.insert(flag) }
+        }
+        mark(c.negators, .negator)
+        mark(c.absenceWords, .absence)
+        mark(c.reliefWords, .relief)
+        mark(c.contrastWords, .contrast)
+        mark(c.concessiveWords, .concessive)
+        func boost(_ words: [String], _ v: Double) {
             for w in words {
                 let parts = w.split(separator: " ").map(String.init)
-                if parts.count == 1 { b[parts[0]] = v } else if parts.count == 2 { pairs[parts[1], default: []].append((parts[0], v)) }
+                if parts.count == 1 {
+                    roles[parts[0], default: WordRole()].booster = v
+                } else if parts.count == 2 {
+                    roles[parts[1], default: WordRole()].pairBoosters.append((parts[0], v))
+                }
             }
         }
-        add(c.intensifiers, c.intensifierBoost)
-        add(c.dampeners, -c.dampenerCut)
-        self.boosters = b
-        self.boosterPairs = pairs
-        self.negators = Set(c.negators)
-        self.absence = Set(c.absenceWords)
-        self.relief = Set(c.reliefWords)
-        self.contrast = Set(c.contrastWords)
-        self.concessive = Set(c.concessiveWords)
-        self.questionWords = Set(c.questionWords)
-        self.maskTags = Set(c.valenceNeutralCues)
+        boost(c.intensifiers, c.intensifierBoost)
+        boost(c.dampeners, -c.dampenerCut)
+        // The merged table's slot numbers depend on dictionary order, but only
+        // ever point back into it, so output does not.
+        var vocab: [String: Int32] = [:]
+        var infos: [WordInfo] = []
+        func slot(_ w: String) -> Int {
+            if let k = vocab[w] { return Int(k) }
+            infos.append(WordInfo())
+            vocab[w] = Int32(infos.count - 1)
+            return infos.count - 1
+        }
+        for (w, e) in tables.words { infos[slot(w)].entry = e }
+        for (w, e) in u.words { infos[slot(w)].entry = e }
+        for (w, ps) in tables.phrases { infos[slot(w)].phrases = ps }
+        for (w, ps) in u.phrases { let k = slot(w); infos[k].phrases = ps + infos[k].phrases }
+        for (w, r) in roles { infos[slot(w)].role = r }
+        for (m, matcher) in cueMatchers.enumerated() {
+            for (k, p) in matcher.patterns.enumerated() {
+                for w in p.firstWords { infos[slot(w)].cues.append(CueRef(matcher: m, pattern: k)) }
+            }
+        }
+        self.core = Core(configuration: configuration, lexicon: lexicon, tokenizer: tokenizer, cueMatchers: cueMatchers,
+                         vocab: vocab, infos: infos, questionWords: Set(c.questionWords),
+                         maskTags: Set(c.valenceNeutralCues))
     }
 
     /// `value.text` must be a string.
@@ -78,10 +122,45 @@ public struct TextChannel: ChannelPlugin {
         return nil
     }
 
+    /// The analysis of `value.text` as evidence (nothing for a value without text).
+    /// A listener's (`self`) utterance also carries its response cues, as `response:<kind>/<subkind>` tags.
     public func evidence(from cue: Cue, state: inout NoState) -> Evidence {
         guard let text = cue.value["text"]?.string else { return .none }
-        return analyze(text).evidence
+        var evidence = analyze(text).evidence
+        if cue.source == .listener { evidence.tags += classifyResponse(text).map(\.tag) }
+        return evidence
     }
+}
+
+/// The part a word plays for the words after it.
+struct WordRole: Sendable {
+    struct Flags: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let negator = Flags(rawValue: 1)
+        static let absence = Flags(rawValue: 2)
+        static let relief = Flags(rawValue: 4)
+        static let contrast = Flags(rawValue: 8)
+        static let concessive = Flags(rawValue: 16)
+    }
+    var flags: Flags = []
+    /// Intensifier (> 0) or dampener (< 0) as a single word.
+    var booster: Double = 0
+    /// As the last word of a two-word booster ("kind of"): (first word, value).
+    var pairBoosters: [(String, Double)] = []
+}
+
+/// What the lexicons, the rules and the cue patterns know about one token text.
+struct WordInfo: Sendable {
+    var entry: LexEntry?
+    /// Phrases starting with this word: the user's first, then the built-in ones, longest first.
+    var phrases: [PhraseEntry] = []
+    var role: WordRole?
+    var cues: [CueRef] = []
+}
+
+struct CueRef: Sendable {
+    var matcher: Int
+    var pattern: Int
 }
 
 /// Everything the text channel makes of one utterance, for the bus and for researchers.
@@ -105,15 +184,18 @@ public struct TextAnalysis: Sendable, Equatable {
 
     /// Score per emotion category, 0...1.
     public struct EmotionScore: Sendable, Equatable {
+        /// The ``Tag`` name of the category ("anger").
         public var category: String
         public var score: Double
         /// The input words behind it.
         public var words: [String]
     }
 
+    /// Words as written ("I'm" is one; emoji and punctuation are not words).
     public var wordCount: Int
     /// -1...1, nil when no affect words were found.
     public var valence: Double?
+    /// The honest uncertainty of `valence`: lower with more and stronger affect words, higher when they disagree.
     public var valenceVariance: Double?
     /// -1...1, nil when nothing spoke to arousal.
     public var arousal: Double?

@@ -6,6 +6,8 @@ public struct AttuneConfiguration: Codable, Sendable, Equatable {
     public var bus = BusConfiguration()
     public var fusion = FusionConfiguration()
     public var policy = PolicyConfiguration()
+    /// Response scoring, ruptures and repairs (Protocols/feedback.md).
+    public var feedback = FeedbackConfiguration()
     public var channels = Channels()
 
     public struct Channels: Codable, Sendable, Equatable {
@@ -88,7 +90,7 @@ extension CueBus where Fusion == KalmanFusion, Policy == ScoringPolicy {
     /// A bus configured from one ``AttuneConfiguration``, with the built-in channels plus `extra`.
     public init(configuration: AttuneConfiguration, channels: ChannelRegistry? = nil) {
         self.init(channels: channels ?? .standard(configuration), fusion: configuration.fusion,
-                  policy: configuration.policy, configuration: configuration.bus)
+                  policy: configuration.policy, configuration: configuration.bus, feedback: configuration.feedback)
     }
 }
 

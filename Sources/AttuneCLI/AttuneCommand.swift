@@ -13,12 +13,16 @@ struct AttuneCommand: ParsableCommand {
 
               producer | attune run                 recommendations as JSON lines
               attune run --plugin physio=./p.py     a channel plugin in any language (Protocols/exec-plugin.md)
+              attune run --format tty session.jsonl one readable line per mode change
+              attune report session.jsonl -o r.html an HTML chart of a session
+              attune validate recordings/*.jsonl    check files against the protocol
+              attune replay --speed 10 s.jsonl      play a recording at its own pace
               attune analyze text < lines.txt       what one channel makes of its input
               attune config --print-defaults        every threshold, weight and half-life
 
             Attune supports research and training. It is not a crisis tool.
             """,
-        subcommands: [Run.self, Analyze.self, Config.self],
+        subcommands: [Run.self, Replay.self, Report.self, Validate.self, Analyze.self, Config.self],
         defaultSubcommand: nil
     )
 }

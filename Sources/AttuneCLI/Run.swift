@@ -18,10 +18,19 @@ extension AttuneCommand {
                 (attune: line N: what is wrong) and is skipped; at exit a summary line reports lines \
                 read, accepted, rejected and late, and the number of sessions.
 
+                Output formats (--format F, or --output F:PATH, repeatable; PATH - is standard output; \
+                see Protocols/output-formats.md):
+                  jsonl      protocol v1 JSON lines (default)
+                  csv        one flat row per recommendation, with a header: for pandas or R
+                  tty        a readable line per mode change, coloured on a terminal (NO_COLOR=1 turns colour off)
+                  emotionml  a W3C EmotionML 1.0 document
+
                 Examples:
                   attune run Examples/streams/two-rooms.jsonl
                   producer | attune run --emit every --rejects bad.jsonl
                   attune run --config my-weights.json --strict < session.jsonl
+                  attune run --format tty session.jsonl
+                  attune run --emit every --output jsonl:- --output csv:run.csv --output emotionml:run.emotionml.xml s.jsonl
 
                 Exit status: 0 done; 65 a bad line under --strict; 69 a --plugin failed under --strict; 130/143 stopped by SIGINT/SIGTERM \
                 (after flushing what was processed and printing the summary).
@@ -40,17 +49,24 @@ extension AttuneCommand {
         @Option(help: ArgumentHelp("A JSON file overriding any part of the configuration (see attune config --print-defaults).", valueName: "file"))
         var config: String?
 
+        @Option(help: ArgumentHelp(ArgumentHelpText.lexicon, valueName: "file"))
+        var lexicon: String?
+
         @Flag(help: "Stop at the first bad line with exit status 65.")
         var strict = false
 
         @Option(help: ArgumentHelp("Write each rejected line, verbatim, with its line number and reason, as JSON lines.", valueName: "file"))
         var rejects: String?
 
+        @Flag(name: .customLong("feedback-summary"), help: "After the run summary, print each session's listener-response totals on standard error: share of attuned responses, ruptures, repairs, mean time to repair.")
+        var feedbackSummary = false
+
         @Flag(name: .customLong("line-buffered"), help: "Flush output after every line, even to a file. (To a pipe or terminal, output is always flushed before Attune waits for input.)")
         var lineBuffered = false
 
         // Exec plugins (--plugin NAME=COMMAND, --plugin-timeout): see PluginOptions.swift.
         @OptionGroup var pluginOptions: PluginOptions
+        @OptionGroup var output: OutputOptions
 
         func validate() throws {
             if let m = maxLateness, !(m >= 0 && m.isFinite) {
@@ -64,11 +80,17 @@ extension AttuneCommand {
             if let maxLateness { configuration.bus.maxLateness = maxLateness }
             let plugins = try pluginOptions.start()
             defer { plugins.shutdown() }
-            let code = try runEngine(configuration: configuration, channels: plugins.registering(into: .standard(configuration)), plugins: plugins)
+            let channels = plugins.registering(into: try standardChannels(configuration, lexicon: lexicon))
+            let code = try runEngine(configuration: configuration, channels: channels, plugins: plugins)
             if code != 0 { throw ExitCode(code) }
         }
 
-        func runEngine(configuration: AttuneConfiguration, channels: ChannelRegistry, plugins: ExecPluginSet = .init()) throws -> Int32 {
+        /// `pace` (for `attune replay`) sees each line before it is ingested and may wait; it gets
+        /// a function that flushes the outputs, to call before waiting. `plugins`: the --plugin
+        /// processes, whose failures are reported as they happen.
+        func runEngine(configuration: AttuneConfiguration, channels: ChannelRegistry,
+                       pace: ((UnsafeRawBufferPointer, _ flush: () throws -> Void) throws -> Void)? = nil,
+                       plugins: ExecPluginSet = .init()) throws -> Int32 {
             var engine = StandardEngine(configuration: configuration, channels: channels)
             let inputFD: Int32
             if let file, file != "-" {
@@ -81,9 +103,9 @@ extension AttuneCommand {
             let rejectSink = try rejects.map { ByteSink(.fileDescriptor(try openForWriting($0))) }
             defer { if let rejectSink { try? rejectSink.flush(); if case .fileDescriptor(let fd) = rejectSink.target { close(fd) } } }
 
-            let stdout = ByteSink(.fileDescriptor(1))
-            let liveOutput = !isRegularFile(1)
-            var adapter = JSONLinesAdapter(sink: stdout)
+            let outputs = try Outputs(output.targets(), settings: OutputSettings(priorSD: configuration.fusion.priorSD))
+            defer { outputs.close() }
+            var adapter = outputs.adapter
             Signals.install()
 
             var reader = LineReader(fd: inputFD, maxLine: configuration.bus.limits.maxLineBytes)
@@ -95,7 +117,7 @@ extension AttuneCommand {
                 try engine.drain { try adapter.write($0) }
                 for w in engine.drainWarnings() { printError("attune: line \(w.line): \(w.message)") }
                 if plugins.report() && strict { pluginFailure = true }
-                if lineBuffered { try stdout.flush() }
+                if lineBuffered { try outputs.flushAll() }
             }
 
             func handle(_ result: Result<Void, LineError>, bytes: UnsafeRawBufferPointer?) throws {
@@ -111,11 +133,15 @@ extension AttuneCommand {
             do {
                 end = try reader.run(
                     stop: { Signals.received != 0 || strictFailure || pluginFailure },
-                    idle: { if liveOutput { try stdout.flush() } }
+                    idle: { try outputs.flushLive() }
                 ) { piece in
                     if strictFailure || pluginFailure { return }
                     switch piece {
                     case .line(let bytes):
+                        if let pace {
+                            try pace(bytes) { try emitPending(); try outputs.flushAll() }
+                            if Signals.received != 0 { return }
+                        }
                         try handle(engine.ingest(line: bytes), bytes: bytes)
                     case .overlong(let length):
                         try handle(.failure(engine.rejectOverlongLine(length: length)), bytes: nil)
@@ -126,13 +152,18 @@ extension AttuneCommand {
                 engine.finish()
                 try emitPending()
                 try adapter.finish(engine.counts)
-                try stdout.flush()
+                try outputs.flushAll()
             } catch let e as ByteSink.WriteError where e.isBrokenPipe {
                 // The reader went away (`attune run | head -1`): nothing more to do, nothing to complain about.
                 return 0
             }
             printError("attune: \(engine.counts.summary)")
             for line in plugins.summaryLines { printError("attune: \(line)") }
+            if feedbackSummary {
+                for f in engine.bus.feedbackTotals {
+                    printError("attune: feedback: session \(f.session): \(f.totals.summary)")
+                }
+            }
             if case .readError(let code) = end {
                 printError("attune: reading input failed: \(String(cString: strerror(code)))")
                 return 74
@@ -199,3 +230,65 @@ func loadConfiguration(_ path: String?) throws -> AttuneConfiguration {
 }
 
 extension EmitPolicy: ExpressibleByArgument {}
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `--format` and `--output`, shared by run and replay.
+struct OutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Output format on standard output: jsonl (default), csv, tty, emotionml. Shorthand for --output FORMAT:-.", valueName: "format"))
+    var format: OutputFormat?
+
+    @Option(name: .customLong("output"), help: ArgumentHelp("Write FORMAT to PATH (- is standard output); repeat for several outputs, at most one on standard output. E.g. --output jsonl:- --output csv:run.csv", valueName: "format:path"))
+    var outputs: [String] = []
+
+    func targets() throws -> [OutputTarget] {
+        do {
+            var targets = try outputs.map { try OutputTarget(parsing: $0) }
+            if let format { targets.insert(OutputTarget(format: format), at: 0) }
+            if targets.isEmpty { targets = [OutputTarget(format: .jsonl)] }
+            try OutputTarget.check(targets)
+            return targets
+        } catch let e as OutputTargetError {
+            throw ValidationError(e.message)
+        }
+    }
+
+    func validate() throws { _ = try targets() }
+}
+
+/// The open outputs of a run: one sink and adapter per target, fed through one fan-out.
+final class Outputs {
+    private(set) var adapter: FanOutAdapter
+    private var sinks: [ByteSink] = []
+    private var liveSinks: [ByteSink] = []
+    private var ownedFDs: [Int32] = []
+
+    init(_ targets: [OutputTarget], settings: OutputSettings) throws {
+        var adapters: [any OutputAdapter] = []
+        for target in targets {
+            let fd = target.isStandardOutput ? 1 : try openForWriting(target.path)
+            if fd != 1 { ownedFDs.append(fd) }
+            let sink = ByteSink(.fileDescriptor(fd))
+            sinks.append(sink)
+            // A pipe or terminal reader is watching: flush before waiting for input.
+            if !isRegularFile(fd) { liveSinks.append(sink) }
+            var s = settings
+            s.color = target.format == .tty && fd == 1 && isatty(1) == 1 && !noColor()
+            adapters.append(target.format.makeAdapter(sink: sink, settings: s))
+        }
+        adapter = FanOutAdapter(adapters)
+    }
+
+    func flushLive() throws { for s in liveSinks { try s.flush() } }
+    func flushAll() throws { for s in sinks { try s.flush() } }
+
+    func close() {
+        for fd in ownedFDs { Glibc.close(fd) }
+        ownedFDs.removeAll()
+    }
+}
+
+/// https://no-color.org: present and not empty turns colour off.
+func noColor() -> Bool {
+    guard let v = getenv("NO_COLOR") else { return false }
+    return v.pointee != 0
+}

@@ -121,8 +121,46 @@ import Testing
         #expect(result.status == 0)
         #expect(result.lines.count == 2)
         let first = try JSONValue.parse(result.lines[0])
-        #expect(first["tags"]?.array?.contains { $0["tag"]?.string == "space_request" } == true)
+        #expect(first["tags"]?.array?.contains { $0["name"]?.string == "space_request" } == true)
+        #expect(first["text"]?.string == "Please leave me alone.")
         let second = try JSONValue.parse(result.lines[1])
-        #expect((second["valence"]?["value"]?.double ?? 0) > 0.3)
+        #expect((second["valence"]?.double ?? 0) > 0.3)
+        #expect((second["emotions"]?["joy"]?.double ?? 0) > 0.3)
+    }
+
+    @Test func userLexiconChangesTheTextChannel() throws {
+        let lexicon = FileManager.default.temporaryDirectory.appendingPathComponent("attune-lexicon-\(getpid()).tsv")
+        defer { try? FileManager.default.removeItem(at: lexicon) }
+        try Data("word\tvalence\tarousal\nglorp\t-0.9\t0.8\n".utf8).write(to: lexicon)
+        let plain = try attune(["analyze", "text"], input: "the glorp again\n")
+        #expect(try JSONValue.parse(plain.lines[0])["valence"] == .null)
+        let with = try attune(["analyze", "text", "--lexicon", lexicon.path], input: "the glorp again\n")
+        #expect((try JSONValue.parse(with.lines[0])["valence"]?.double ?? 0) < -0.3)
+        let run = try attune(["run", "--emit", "every", "--lexicon", lexicon.path],
+                             input: #"{"t":0,"channel":"text","value":{"text":"the glorp again"}}"# + "\n")
+        #expect((try JSONValue.parse(run.lines[0])["other"]?["valence"]?.double ?? 0) < -0.1)
+
+        try Data("glorp\tvery bad\t0.8\n".utf8).write(to: lexicon)
+        let bad = try attune(["run", "--lexicon", lexicon.path], input: "")
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("line 1"), "\(bad.stderr)")
+    }
+
+    @Test func riskLanguageRaisesTheFlagAndRulesOutSpace() throws {
+        let input = [
+            #"{"t":0,"channel":"text","value":{"text":"I don't see the point anymore. Everyone would be better off without me."}}"#,
+            #"{"t":5,"channel":"text","value":{"text":"Just leave me alone."}}"#,
+            #"{"t":6,"channel":"posture","value":{"label":"turned_away"}}"#,
+            #"{"t":600,"control":"tick"}"#,
+            #"{"t":9000,"control":"tick"}"#,
+        ].joined(separator: "\n") + "\n"
+        let result = try attune(["run", "--emit", "every"], input: input)
+        let lines = try result.lines.map { try JSONValue.parse($0) }
+        #expect(lines.count == 5)
+        for line in lines.prefix(4) {
+            #expect(line["risk"] == .bool(true))
+            #expect(line["mode"]?.string != "space")
+        }
+        #expect(lines[4]["risk"] == .bool(false))   // hours later it has faded
     }
 }

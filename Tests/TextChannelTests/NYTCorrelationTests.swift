@@ -1,6 +1,6 @@
 import Testing
 import AttuneCore
-@testable import TextChannel
+import TextChannel
 
 /// The NYT editorial snippets (Hutto & Gilbert 2014): ID TAB mean human rating (-4...4) TAB text.
 /// The file lives beside the repository, in `<repo>/../shared/data/sentiment-nyt/`.

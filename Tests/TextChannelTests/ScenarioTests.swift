@@ -1,6 +1,6 @@
 import AttuneCore
 import Testing
-@testable import TextChannel
+import TextChannel
 
 /// The lead's scenario utterances: expected valence sign (0: near neutral or
 /// none), tags that must be there, tags that must not, and whether arousal must be raised.

@@ -1,6 +1,6 @@
 import AttuneCore
 import Testing
-@testable import TextChannel
+import TextChannel
 
 let channel = TextChannel(configuration: .init())
 
@@ -168,9 +168,24 @@ func emojiAndEmoticons(text: String, sign: Double) {
     ("Stop!", Tag.hostility),
     ("I'm sick of you.", Tag.hostility),
     ("This is all your fault.", Tag.hostility),
+    // wordings that are not in the lists verbatim
+    ("I'd prefer not to talk about it.", Tag.spaceRequest),
+    ("I just want to be left alone right now", Tag.spaceRequest),
+    ("Could we maybe talk tonight?", Tag.connectionBid),
+    ("can you just be here with me for a bit", Tag.connectionBid),
+    ("It's fine, really. Don't worry about me.", Tag.denial),
+    ("What's the point of anything", Tag.risk),
+    ("Why are you ALWAYS on my case?!", Tag.hostility),
 ])
+
 func needCue(text: String, expected: String) {
     #expect(tagNames(text).contains(expected), "\(text) -> \(tagNames(text))")
+}
+
+@Test func askingForSpaceIsNotLoneliness() {
+    let names = tagNames("Leave me alone.")
+    #expect(names.contains(Tag.spaceRequest))
+    #expect(!names.contains(Tag.loneliness))
 }
 
 @Test func spaceRequestIsNotAlsoABid() {
@@ -258,4 +273,38 @@ func emotion(text: String, expected: String) {
     guard case .object(let o) = a.json else { Issue.record("json not an object"); return }
     #expect(o.keys == ["word_count", "valence", "valence_variance", "arousal", "arousal_variance", "dominance",
                        "raw_score", "emotions", "tags", "matched_words"])
+}
+
+@Test(arguments: ["", "   ", "...", "!!!", "😐"])
+func nothingToSay(text: String) {
+    let a = channel.analyze(text)
+    #expect(a.wordCount == 0)
+    #expect(a.valence == nil)
+    #expect(!a.tags.contains { $0.name == Tag.clipped })
+}
+
+@Test func sameInputSameOutput() {
+    let s = "Honestly?? I'm SO done with this :( but thanks for asking, I guess."
+    #expect(channel.analyze(s) == TextChannel(configuration: .init()).analyze(s))
+}
+
+@Test(arguments: [
+    ("zork * blat", "zork one two three blat", true),
+    ("zork * blat", "zork one two three four blat", false),   // a gap skips at most three words
+    ("zork * blat", "zork one. blat", false),                 // never across a sentence end
+    ("zork (very) blat", "zork blat", true),
+    ("zork (very) blat", "zork very blat", true),
+    ("zork glim|blat", "Zork BLAT", true),
+    ("zork $", "I said zork.", true),
+    ("zork $", "zork it", false),
+    ("zork !", "zork!!", true),
+    ("do not zork", "I don’t zork", true),                    // contractions in patterns and input alike
+    ("do not zork", "I dont zork", true),
+])
+func phrasePatternSyntax(pattern: String, text: String, matches: Bool) {
+    var c = TextChannel.Configuration()
+    c.uncertaintyPhrases = [pattern + " @0.42"]
+    let t = TextChannel(configuration: c).analyze(text).tags.first { $0.name == Tag.uncertainty }
+    #expect((t != nil) == matches, "\(pattern) on \(text)")
+    if let t { #expect(t.strength == 0.42) }
 }

@@ -1,6 +1,6 @@
 import AttuneCore
 import Testing
-@testable import TextChannel
+import TextChannel
 
 @Test func parsesATable() throws {
     let tsv = "# my words\nword\tvalence\tarousal\tdominance\r\nzorgful\t0.8\t0.5\t0.2\r\n\nfed up\t-0.6\t0.3\n"

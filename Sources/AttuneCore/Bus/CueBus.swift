@@ -22,6 +22,8 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     public let fusion: Fusion
     public let policy: Policy
     public let configuration: BusConfiguration
+    /// Scores the listener's responses and tracks ruptures and repairs, per session.
+    public let feedback: FeedbackTracker
 
     private var sessions: [String: Session] = [:]
     private var nextSessionOrder = 0
@@ -31,6 +33,8 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     /// Plugin warnings not yet drained: (line, message).
     private var warningOutbox: [(line: Int, message: String)] = []
     public private(set) var counts = Counts()
+    /// Feedback totals of the sessions closed so far, in the order they closed.
+    public private(set) var feedbackTotals: [SessionFeedback] = []
 
     public struct Counts: Sendable, Hashable {
         /// Events applied (cues and controls).
@@ -42,11 +46,13 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         public var emitted = 0
     }
 
-    public init(channels: ChannelRegistry, fusion: Fusion, policy: Policy, configuration: BusConfiguration = .init()) {
+    public init(channels: ChannelRegistry, fusion: Fusion, policy: Policy, configuration: BusConfiguration = .init(),
+                feedback: FeedbackConfiguration = .init()) {
         self.channels = channels
         self.fusion = fusion
         self.policy = policy
         self.configuration = configuration
+        self.feedback = FeedbackTracker(configuration: feedback)
     }
 
     /// Sessions currently open.
@@ -123,7 +129,11 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         var slots: [(any ChannelSlot)?]
         var fusion: Fusion.State
         var policy: Policy.State
+        var feedback: FeedbackTracker.State
         var last: Recommendation?
+        /// The latest decision and the state it was made from: what a listener response is scored against.
+        var lastDecision: Decision?
+        var lastState: FusedState?
 
         mutating func insert(_ p: Pending) {
             // Mostly in order: scan from the back.
@@ -138,7 +148,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         nextSessionOrder += 1
         return Session(order: nextSessionOrder,
                        slots: Array(repeating: nil, count: channels.entries.count * Source.allCases.count),
-                       fusion: fusion.makeState(), policy: policy.makeState())
+                       fusion: fusion.makeState(), policy: policy.makeState(), feedback: feedback.makeState())
     }
 
     private mutating func close(_ session: inout Session, name: String) {
@@ -149,6 +159,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         if configuration.emit == .final, let last = session.last {
             emit(last)
         }
+        feedbackTotals.append(SessionFeedback(session: name, totals: session.feedback.totals))
         counts.sessionsClosed += 1
     }
 
@@ -160,14 +171,31 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         }
         var eventName = "tick"
         var source: Source?
+        var response: ScoredResponse?
+        var before: FusedState?
         switch p.event {
         case .cue(var cue):
             cue.t = t
             guard let index = channels.index(of: cue.channel) else { return }
             let slot = Int(cue.source.rawValue) * channels.entries.count + index
             if session.slots[slot] == nil { session.slots[slot] = channels.entries[index].makeSlot() }
-            let evidence = session.slots[slot]!.evidence(from: cue)
+            var evidence = session.slots[slot]!.evidence(from: cue)
             for message in evidence.warnings { warningOutbox.append((cue.line, message)) }
+            // Response cues describe the listener's move, not anyone's affect: they go to the tracker, not to fusion.
+            var responseCues: [ResponseCue] = []
+            if evidence.tags.contains(where: { $0.name.hasPrefix(ResponseCue.tagPrefix) }) {
+                evidence.tags.removeAll { tag in
+                    guard let rc = ResponseCue(tag: tag) else { return false }
+                    responseCues.append(rc)
+                    return true
+                }
+            }
+            if cue.source == .listener, feedback.configuration.utteranceChannels.contains(cue.channel) {
+                response = feedback.score(cues: responseCues, valence: evidence.valence?.value, t: t, line: cue.line,
+                                          decision: session.lastDecision, prior: session.lastState,
+                                          state: &session.feedback)
+            }
+            if cue.source == .other && session.feedback.isWatching { before = fusion.snapshot(session.fusion) }
             fusion.apply(evidence, of: cue, channel: ChannelInfo(name: cue.channel, index: index), to: &session.fusion)
             eventName = cue.channel
             source = cue.source
@@ -175,13 +203,22 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
             eventName = c.kind.rawValue
         }
         counts.applied += 1
-        let state = fusion.snapshot(session.fusion)
+        var state = fusion.snapshot(session.fusion)
+        let seen = feedback.observe(before: before ?? state, after: state, source: source, channel: eventName,
+                                    state: &session.feedback)
+        state.responses = session.feedback.history
         let decision = policy.decide(state, state: &session.policy)
-        let r = Recommendation(t: t, session: name, line: p.event.line, event: eventName, source: source,
+        session.lastDecision = decision
+        session.lastState = state
+        var r = Recommendation(t: t, session: name, line: p.event.line, event: eventName, source: source,
                                late: late, decision: decision, state: state)
+        r.response = response
+        r.rupture = seen.rupture
+        r.repair = seen.repair
+        let news = feedback.configuration.emitResponses && (response != nil || seen.rupture != nil || seen.repair != nil)
         switch configuration.emit {
         case .every: emit(r)
-        case .change: if decision.changed { emit(r) }
+        case .change: if decision.changed || news { emit(r) }
         case .final: session.last = r
         }
     }
@@ -195,8 +232,9 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
 extension CueBus where Fusion == KalmanFusion, Policy == ScoringPolicy {
     /// A bus with the default fusion stage and policy.
     public init(channels: ChannelRegistry, fusion: FusionConfiguration = .init(),
-                policy: PolicyConfiguration = .init(), configuration: BusConfiguration = .init()) {
+                policy: PolicyConfiguration = .init(), configuration: BusConfiguration = .init(),
+                feedback: FeedbackConfiguration = .init()) {
         self.init(channels: channels, fusion: KalmanFusion(configuration: fusion),
-                  policy: ScoringPolicy(configuration: policy), configuration: configuration)
+                  policy: ScoringPolicy(configuration: policy), configuration: configuration, feedback: feedback)
     }
 }

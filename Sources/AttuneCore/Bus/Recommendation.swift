@@ -14,6 +14,12 @@ public struct Recommendation: Sendable, Hashable {
     public var late: Bool
     public var decision: Decision
     public var state: FusedState
+    /// On a listener utterance (a `self` cue on a `feedback.utteranceChannels` channel): the response, scored.
+    public var response: ScoredResponse? = nil
+    /// A rupture this event showed (the other withdrew or grew more distressed after a missed response).
+    public var rupture: Rupture? = nil
+    /// A repair this event showed (distress eased or engagement returned after an attuned response).
+    public var repair: Repair? = nil
 
     public var mode: Mode { decision.mode }
 }
@@ -61,6 +67,44 @@ extension Recommendation {
             w.raw(",\"weight\":"); w.number(r.weight)
             w.raw(",\"reason\":"); w.string(r.text)
             w.byte(UInt8(ascii: "}"))
+        }
+        w.byte(UInt8(ascii: "]"))
+        if let response { writeResponse(response, into: &w) }
+        if let rupture {
+            w.raw(",\"rupture\":{\"response_line\":"); w.int(rupture.responseLine)
+            w.raw(",\"response_t\":"); w.number(rupture.responseT, decimals: 6)
+            w.raw(",\"after\":"); w.number(rupture.t - rupture.responseT)
+            w.raw(",\"reason\":"); w.string(rupture.reason)
+            w.byte(UInt8(ascii: "}"))
+        }
+        if let repair {
+            w.raw(",\"repair\":{\"response_line\":"); w.int(repair.responseLine)
+            w.raw(",\"response_t\":"); w.number(repair.responseT, decimals: 6)
+            w.raw(",\"rupture_t\":"); w.number(repair.ruptureT, decimals: 6)
+            w.raw(",\"time_to_repair\":"); w.number(repair.timeToRepair)
+            w.raw(",\"closes\":"); w.int(repair.closes)
+            w.raw(",\"reason\":"); w.string(repair.reason)
+            w.byte(UInt8(ascii: "}"))
+        }
+        w.byte(UInt8(ascii: "}"))
+    }
+
+    private func writeResponse(_ r: ScoredResponse, into w: inout JSONBytes) {
+        w.raw(",\"response\":{\"kind\":"); w.string(r.kind.rawValue)
+        w.raw(",\"subkind\":"); w.string(r.subkind)
+        w.raw(",\"score\":")
+        if let s = r.score { w.string(s.rawValue) } else { w.raw("null") }
+        w.raw(",\"recommended\":")
+        if let m = r.recommended { w.byte(UInt8(ascii: "\"")); w.raw(m.staticName); w.byte(UInt8(ascii: "\"")) } else { w.raw("null") }
+        w.raw(",\"reasons\":[")
+        for (i, text) in r.reasons.enumerated() {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.string(text)
+        }
+        w.raw("],\"also\":[")
+        for (i, text) in r.also.enumerated() {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.string(text)
         }
         w.raw("]}")
     }

@@ -64,6 +64,8 @@ public struct FusionConfiguration: Codable, Sendable, Equatable {
     public var talkShareMinWords: Double = 20
     /// Seconds for the synchrony statistics (arousal correlation, posture mirroring) to halve.
     public var syncHalfLife: Double = 30
+    /// Seconds between samples of the two arousal tracks for their correlation.
+    public var syncSampleInterval: Double = 1
 
     public struct Flooding: Codable, Sendable, Equatable {
         public var arousalThreshold: Double = 0.35

@@ -99,5 +99,8 @@ public struct FusedState: Sendable, Hashable {
     public var sync = Synchrony()
     /// Tags that arrived with the cue just applied (new evidence, as opposed to lingering).
     public var freshTags: [String] = []
+    /// The listener's recent responses (serve and return). Not fusion's: the bus fills it
+    /// in from the feedback tracker before the policy decides.
+    public var responses = ResponseHistory()
     public init() {}
 }

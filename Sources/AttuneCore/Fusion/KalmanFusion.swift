@@ -49,6 +49,7 @@ public struct KalmanFusion: FusionStage {
         state.fresh.removeAll(keepingCapacity: true)
         guard dt > 0 else { return }
         let c = configuration
+        sampleSynchrony(&state, until: t)
         let prior = c.priorSD * c.priorSD
         for source in Source.allCases {
             state[source].valence.relax(toward: c.baselineValence, prior: prior, dt: dt, halfLife: c.valenceHalfLife)
@@ -56,7 +57,6 @@ public struct KalmanFusion: FusionStage {
             state[source].decayTags(from: state.t, to: t, configuration: c)
             state[source].words *= halving(dt, c.talkShareHalfLife)
         }
-        state.sync.decay(halving(dt, c.syncHalfLife))
         state.t = t
     }
 
@@ -88,7 +88,33 @@ public struct KalmanFusion: FusionStage {
             track.words += Double(wordCount(text))
         }
         state[cue.source] = track
-        state.sync.observe(other: state.other.arousal.mean, listener: state.listener.arousal.mean)
+    }
+
+    /// Samples both arousal tracks on a fixed grid of session time (every
+    /// `syncSampleInterval` s), as they stood at each grid point, so the
+    /// correlation does not depend on who happened to speak when.
+    private func sampleSynchrony(_ state: inout State, until t: Double) {
+        let c = configuration
+        let step = max(c.syncSampleInterval, 1e-3)
+        if state.sync.next.isNaN {
+            // The session's first event: sampling starts at the next grid point.
+            state.sync.next = (t / step).rounded(.up) * step
+            if state.sync.next == t { state.sync.next += step }
+            return
+        }
+        let keep = halving(step, c.syncHalfLife)
+        var n = 0
+        while state.sync.next <= t && n < 256 {
+            let dt = state.sync.next - state.t
+            let k = halving(dt, c.arousalHalfLife)
+            let other = c.baselineArousal + (state.other.arousal.mean - c.baselineArousal) * k
+            let listener = c.baselineArousal + (state.listener.arousal.mean - c.baselineArousal) * k
+            state.sync.observe(other: other, listener: listener, keep: keep)
+            state.sync.next += step
+            n += 1
+        }
+        // After a long silence both tracks sit at baseline: older grid points add nothing.
+        if state.sync.next <= t { state.sync.next = ((t / step).rounded(.down) + 1) * step }
     }
 
     public func snapshot(_ state: State) -> FusedState {
@@ -321,10 +347,11 @@ struct Track: Sendable {
 /// Exponentially windowed covariance of the two arousal tracks.
 struct SyncStats: Sendable {
     var w = 0.0, mo = 0.0, ms = 0.0, vo = 0.0, vs = 0.0, cov = 0.0
+    /// The next grid time to sample (NaN until the session has a clock).
+    var next = Double.nan
 
-    mutating func decay(_ k: Double) { w *= k }
-
-    mutating func observe(other: Double, listener: Double) {
+    mutating func observe(other: Double, listener: Double, keep: Double) {
+        w *= keep
         // West's weighted incremental update with unit weight for the new sample.
         let nw = w + 1
         let dOther = other - mo, dSelf = listener - ms

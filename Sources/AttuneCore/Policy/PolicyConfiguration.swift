@@ -15,9 +15,18 @@
 /// | `other_flooded` | the other person is flooded (high arousal, negative) |
 /// | `self_flooded` | the listener is flooded |
 /// | `self_talk_share` | how far the listener's share of recent words exceeds half (0 at ≤ 50 %, 1 at 100 %) |
+///
+/// and the serve-and-return features, from the listener's own last responses
+/// (see ``ServeAndReturn``; each is 1 when it happens and halves every `serveAndReturn.halfLife` seconds):
+///
+/// | feature | meaning |
+/// |---|---|
+/// | `answered_question` | the listener asked, and the other has answered (spoken since) |
+/// | `question_run` | questions in a row: 0 for one, 0.5 for two, 1 for three or more |
+/// | `comfort_given` | the listener just gave comfort |
 public struct PolicyConfiguration: Codable, Sendable, Equatable {
     /// A starting score per mode. Checking in is the safe default when nothing is known.
-    public var bias = ModeScores(question: 0.3)
+    public var bias = ModeScores(question: 0.2)
     /// Feature or tag name -> how much one unit of it adds to each mode.
     public var weights: [String: ModeScores] = PolicyConfiguration.defaultWeights
     /// Seconds a mode stays before an ordinary switch (no flicker).
@@ -26,6 +35,9 @@ public struct PolicyConfiguration: Codable, Sendable, Equatable {
     public var switchMargin: Double = 0.15
     /// A lead this large is strong new evidence: switch at once, dwell or not.
     public var strongMargin: Double = 0.6
+    /// So is a leading mode whose score rose by this much with the event just applied
+    /// (the words that came 0.8 s after the posture): a jump is news, a drift is not.
+    public var strongEvidence: Double = 0.6
     /// Tags that switch at once when they arrive at least this strong (an explicit request for space).
     public var immediateTags: [String] = ["space_request", "risk"]
     public var immediateLevel: Double = 0.4
@@ -38,8 +50,24 @@ public struct PolicyConfiguration: Codable, Sendable, Equatable {
     public var uncertaintyPenalty: Double = 0.4
     /// Reasons listed in `because`.
     public var maxReasons: Int = 3
+    /// How the listener's own last responses feed the features `answered_question`, `question_run`, `comfort_given`.
+    public var serveAndReturn = ServeAndReturn()
 
     public init() {}
+
+    /// Serve and return: attuned listeners take their own last move into account.
+    /// After a question has been answered, reflecting what was heard usually comes
+    /// next; three questions in a row feel like an interrogation; comfort that was
+    /// just given need not be repeated at once. The features' weights are in `weights`.
+    public struct ServeAndReturn: Codable, Sendable, Equatable {
+        /// Seconds in which each feature halves (from the answer, the last question, the comfort).
+        public var halfLife: Double = 12
+        /// Questions in a row at which `question_run` reaches 1 (it is 0 for a single question).
+        public var questionRunFull: Int = 3
+        /// Off: the three features stay 0.
+        public var enabled: Bool = true
+        public init() {}
+    }
 
     public static let defaultWeights: [String: ModeScores] = [
         // Needs, from words
@@ -76,10 +104,14 @@ public struct PolicyConfiguration: Codable, Sendable, Equatable {
         "negative_valence": ModeScores(comfort: 0.8, reflect: 0.3),
         "positive_valence": ModeScores(reflect: 0.8),
         "expressed_emotion": ModeScores(comfort: 0.3, reflect: 0.8),
-        "low_coverage": ModeScores(question: 1.2),
-        "incongruence": ModeScores(comfort: -0.5, question: 2.0, reflect: -0.5),
+        "low_coverage": ModeScores(question: 1.0),
+        "incongruence": ModeScores(comfort: -1.0, question: 2.0, reflect: -1.0),
         "other_flooded": ModeScores(space: 1.5),
         "self_flooded": ModeScores(space: 3.0),
         "self_talk_share": ModeScores(question: 0.5),
+        // Serve and return
+        "answered_question": ModeScores(question: -0.4, reflect: 0.8),
+        "question_run": ModeScores(question: -1.2, reflect: 0.3),
+        "comfort_given": ModeScores(comfort: -0.6),
     ]
 }

@@ -6,8 +6,9 @@ import Glibc
 /// ``PolicyConfiguration``), the highest wins, with hysteresis and a safety rule.
 ///
 /// - Hysteresis: the current mode stays for `minDwell` seconds and yields only
-///   to a lead of `switchMargin`; a lead of `strongMargin`, or a fresh
-///   immediate tag (an explicit request for space), switches at once.
+///   to a lead of `switchMargin`. Strong new evidence switches at once: a lead
+///   of `strongMargin`, a leading mode whose score jumped by `strongEvidence`
+///   with this event, or a fresh immediate tag (an explicit request for space).
 /// - Safety: while the risk tag is above `riskLevel`, `space` is ruled out:
 ///   stay present, check in, comfort.
 public struct ScoringPolicy: ResponsePolicy {
@@ -20,6 +21,7 @@ public struct ScoringPolicy: ResponsePolicy {
     public struct State: Sendable {
         var mode: Mode?
         var since: Double = 0
+        var lastScores: ModeScores?
     }
 
     public func makeState() -> State { State() }
@@ -62,6 +64,25 @@ public struct ScoringPolicy: ResponsePolicy {
         add("self_talk_share", clamp((l.talkShare - 0.5) * 2, 0, 1) * l.talkShareWeight, channel: "self",
             text: "you have said \(Int((l.talkShare * 100).rounded())) % of the recent words: listen first")
 
+        let h = fused.responses
+        let sr = c.serveAndReturn
+        if sr.enabled {
+            func fade(since t0: Double) -> Double { sr.halfLife > 0 ? exp2(-max(0, fused.t - t0) / sr.halfLife) : 0 }
+            if h.lastKind == .question, let answered = h.answeredAt {
+                add("answered_question", fade(since: answered), channel: "self",
+                    text: "your question was answered: reflect what you heard")
+            }
+            if h.questionRun >= 2 {
+                let run = clamp(Double(h.questionRun - 1) / Double(max(1, sr.questionRunFull - 1)), 0, 1)
+                add("question_run", run * fade(since: h.lastT), channel: "self",
+                    text: "you have asked \(h.questionRun) questions in a row: fewer questions")
+            }
+            if let given = h.lastComfortT {
+                add("comfort_given", fade(since: given), channel: "self",
+                    text: "you just gave comfort: no need to repeat it at once")
+            }
+        }
+
         let risk = o.level(of: c.riskTag) >= c.riskLevel
         var allowed = Mode.allCases
         if risk { allowed.removeAll { $0 == .space } }
@@ -78,9 +99,12 @@ public struct ScoringPolicy: ResponsePolicy {
                 c.immediateTags.contains(name) && o.level(of: name) >= c.immediateLevel
                     && (c.weights[name]?[best] ?? 0) > 0
             }
-            let switchNow = immediate || lead >= c.strongMargin || (dwelt && lead >= c.switchMargin)
+            let jump = state.lastScores.map { scores[best] - $0[best] } ?? 0
+            let switchNow = immediate || lead >= c.strongMargin
+                || (lead >= c.switchMargin && (dwelt || jump >= c.strongEvidence))
             if !switchNow { chosen = current }
         }
+        state.lastScores = scores
         let changed = chosen != state.mode
         if changed {
             state.mode = chosen

@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AttuneCore
+import Testing
+
+@Suite struct FusionTests {
+    let fusion = KalmanFusion()
+
+    func cue(_ t: Double, channel: String = "affect", source: Source = .other, text: String? = nil) -> Cue {
+        Cue(t: t, source: source, channel: channel, value: text.map { ["text": .string($0)] } ?? [:])
+    }
+
+    func apply(_ e: Evidence, _ c: Cue, _ s: inout KalmanFusion.State) {
+        fusion.advance(&s, to: c.t)
+        fusion.apply(e, of: c, channel: ChannelInfo(name: c.channel, index: 0), to: &s)
+    }
+
+    @Test func kalmanUpdateWeighsReliabilityAndConfidence() {
+        var s = fusion.makeState()
+        // Prior variance 0.25; affect reliability 0.8; reading variance 0.05 -> R = 0.0625; gain 0.8.
+        apply(Evidence(valence: Reading(-0.5, variance: 0.05)), cue(0), &s)
+        let snap = fusion.snapshot(s)
+        #expect(abs(snap.other.valence - (-0.4)) < 1e-9)
+        #expect(abs(snap.other.valenceSD - (0.25 * 0.2).squareRoot()) < 1e-9)
+        // Half the confidence: half the precision.
+        var s2 = fusion.makeState()
+        apply(Evidence(valence: Reading(-0.5, variance: 0.05), confidence: 0.5), cue(0), &s2)
+        #expect(abs(fusion.snapshot(s2).other.valence - (-0.5 * 0.25 / (0.25 + 0.125))) < 1e-9)
+    }
+
+    @Test func betweenCuesTheMeanHalvesEveryHalfLifeAndUncertaintyReturns() {
+        var s = fusion.makeState()
+        apply(Evidence(valence: Reading(-0.8, variance: 0.01), arousal: Reading(0.6, variance: 0.01)), cue(0), &s)
+        let v0 = fusion.snapshot(s).other.valence
+        let a0 = fusion.snapshot(s).other.arousal
+        fusion.advance(&s, to: 90)   // one valence half-life, two arousal half-lives
+        let snap = fusion.snapshot(s)
+        #expect(abs(snap.other.valence - v0 / 2) < 1e-9)
+        #expect(abs(snap.other.arousal - a0 / 4) < 1e-9)
+        fusion.advance(&s, to: 3600)
+        #expect(abs(fusion.snapshot(s).other.valence) < 1e-6)
+        #expect(abs(fusion.snapshot(s).other.valenceSD - 0.5) < 1e-6)
+        #expect(fusion.snapshot(s).other.coverage < 1e-6)
+    }
+
+    @Test func sourcesAreTrackedSeparately() {
+        var s = fusion.makeState()
+        apply(Evidence(valence: Reading(0.9, variance: 0.01)), cue(0, source: .listener), &s)
+        let snap = fusion.snapshot(s)
+        #expect(snap.other.valence == 0 && snap.other.cues == 0)
+        #expect(snap.listener.valence > 0.5 && snap.listener.cues == 1)
+    }
+
+    @Test func tagsAccumulateHoldAndDecay() {
+        var s = fusion.makeState()
+        let c0 = cue(0, channel: "posture")
+        apply(Evidence(tags: [CueTag("withdrawal", strength: 0.5, reason: "turned away", holdUntil: 10)]), c0, &s)
+        apply(Evidence(tags: [CueTag("sadness", strength: 0.5, reason: "a"), CueTag("sadness", strength: 0.5, reason: "b")]), cue(0), &s)
+        #expect(abs(fusion.snapshot(s).other.level(of: "sadness") - 0.75) < 1e-9)   // 1 - (1-0.5)^2
+        fusion.advance(&s, to: 10)
+        #expect(abs(fusion.snapshot(s).other.level(of: "withdrawal") - 0.5) < 1e-9)   // held until 10
+        #expect(abs(fusion.snapshot(s).other.level(of: "sadness") - 0.75 * pow2(-10 / 45)) < 1e-9)
+        fusion.advance(&s, to: 55)   // 45 s after the hold ended: halved
+        #expect(abs(fusion.snapshot(s).other.level(of: "withdrawal") - 0.25) < 1e-9)
+        fusion.advance(&s, to: 1000)
+        #expect(fusion.snapshot(s).other.tags.isEmpty)   // forgotten below the floor
+    }
+
+    @Test func anArrivingTagSupersedesItsOpposite() {
+        var s = fusion.makeState()
+        apply(Evidence(tags: [CueTag("space_request", strength: 0.8, reason: "leave me alone")]), cue(0, channel: "text"), &s)
+        apply(Evidence(tags: [CueTag("connection_bid", strength: 0.75, reason: "can we talk")]), cue(60, channel: "text"), &s)
+        let level = fusion.snapshot(s).other.level(of: "space_request")
+        #expect(abs(level - 0.8 * pow2(-60 / 180) * 0.25) < 1e-9)
+    }
+
+    @Test func incongruenceRisesWhenChannelsDisagree() {
+        var agree = fusion.makeState()
+        apply(Evidence(valence: Reading(-0.6, variance: 0.05)), cue(0, channel: "text"), &agree)
+        apply(Evidence(valence: Reading(-0.7, variance: 0.1)), cue(0.5, channel: "posture"), &agree)
+        var disagree = fusion.makeState()
+        apply(Evidence(valence: Reading(0.7, variance: 0.05)), cue(0, channel: "text"), &disagree)
+        apply(Evidence(valence: Reading(-0.8, variance: 0.1)), cue(0.5, channel: "posture"), &disagree)
+        #expect(fusion.snapshot(agree).incongruence == 0)
+        let d = fusion.snapshot(disagree)
+        #expect(d.incongruence > 0.5)
+        #expect(d.incongruenceReason.contains("text") && d.incongruenceReason.contains("posture"))
+        // It fades as the readings age.
+        fusion.advance(&disagree, to: 120)
+        #expect(fusion.snapshot(disagree).incongruence < 0.05)
+    }
+
+    @Test func denialWhileTheBodyShowsDistressIsIncongruent() {
+        var s = fusion.makeState()
+        apply(Evidence(tags: [CueTag("crying", strength: 0.9, reason: "crying")]), cue(0, channel: "posture"), &s)
+        #expect(fusion.snapshot(s).incongruence == 0)
+        apply(Evidence(tags: [CueTag("denial", strength: 0.8, reason: "\"I'm fine\"")]), cue(1, channel: "text"), &s)
+        let snap = fusion.snapshot(s)
+        #expect(snap.incongruence > 0.6)
+        #expect(snap.incongruenceReason.contains("I'm fine") && snap.incongruenceReason.contains("crying"))
+    }
+
+    @Test func floodingNeedsHighArousalWithNegativeValenceOrFloodingCues() {
+        var s = fusion.makeState()
+        apply(Evidence(valence: Reading(-0.8, variance: 0.01), arousal: Reading(0.9, variance: 0.01)), cue(0, source: .listener), &s)
+        #expect(fusion.snapshot(s).listener.flooded > 0.5)
+        var happy = fusion.makeState()
+        apply(Evidence(valence: Reading(0.8, variance: 0.01), arousal: Reading(0.9, variance: 0.01)), cue(0, source: .listener), &happy)
+        #expect(fusion.snapshot(happy).listener.flooded == 0)
+        var hostile = fusion.makeState()
+        apply(Evidence(tags: [CueTag("hostility", strength: 1, reason: "you never listen")]), cue(0, source: .listener), &hostile)
+        #expect(abs(fusion.snapshot(hostile).listener.flooded - 0.5) < 1e-9)
+        #expect(fusion.snapshot(hostile).listener.floodedReason == "affect: you never listen")
+    }
+
+    @Test func talkShareCountsRecentWords() {
+        var s = fusion.makeState()
+        apply(.none, cue(0, channel: "text", source: .listener, text: "one two three four five six seven eight nine ten eleven twelve"), &s)
+        apply(.none, cue(1, channel: "text", text: "yes and then some more words here"), &s)
+        let snap = fusion.snapshot(s)
+        #expect(abs(snap.listener.talkShare + snap.other.talkShare - 1) < 1e-9)
+        #expect(snap.listener.talkShare > 0.6)
+        #expect(snap.listener.talkShareWeight < 1)   // 19 words (decayed) < 20
+    }
+
+    @Test func arousalSynchronyNeedsBothToVary() {
+        var s = fusion.makeState()
+        for i in 0..<12 {
+            let a = i % 2 == 0 ? 0.6 : -0.6
+            apply(Evidence(arousal: Reading(a, variance: 0.01)), cue(Double(i)), &s)
+            apply(Evidence(arousal: Reading(a, variance: 0.01)), cue(Double(i) + 0.1, source: .listener), &s)
+        }
+        let r = fusion.snapshot(s).sync.arousalCorrelation
+        #expect(r != nil && r! > 0.5)
+        #expect(KalmanFusion().snapshot(KalmanFusion().makeState()).sync.arousalCorrelation == nil)
+    }
+}
+
+func pow2(_ x: Double) -> Double { exp2(x) }
