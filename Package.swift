@@ -13,6 +13,9 @@ let package = Package(
         .library(name: "Attune", targets: ["Attune"]),
         .library(name: "AttuneTestKit", targets: ["AttuneTestKit"]),
         .executable(name: "attune", targets: ["AttuneCLI"]),
+        .library(name: "AttuneExec", targets: ["AttuneExec"]),
+        // The C API (Protocols/attune.h): `swift build --product attune_c` -> libattune_c.so
+        .library(name: "attune_c", type: .dynamic, targets: ["CAttune"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -31,9 +34,12 @@ let package = Package(
         .target(name: "PostureChannel", dependencies: ["AttuneCore"], path: "Plugins/PostureChannel"),
         .target(name: "Attune", dependencies: ["AttuneCore", "TextChannel", "VoiceChannel", "PostureChannel"]),
         .target(name: "AttuneTestKit", dependencies: ["Attune"]),
+        // Out-of-process channel plugins (Protocols/exec-plugin.md).
+        .target(name: "AttuneExec", dependencies: ["AttuneCore"]),
+        .target(name: "CAttune", dependencies: ["Attune"]),
         .executableTarget(
             name: "AttuneCLI",
-            dependencies: ["Attune", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Attune", "AttuneExec", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "AttuneCoreTests", dependencies: [
             "AttuneCore", "AttuneTestKit", "CJSONC",
@@ -46,6 +52,7 @@ let package = Package(
         .testTarget(name: "AttuneOutputTests", dependencies: ["Attune", "CJSONC"]),
         .testTarget(name: "AttuneFeedbackTests", dependencies: ["Attune", "CJSONC"], exclude: ["Fixtures"]),
         .testTarget(name: "AttuneRobustnessTests", dependencies: ["Attune"]),
+        .testTarget(name: "AttuneEmbedTests", dependencies: ["Attune", "AttuneTestKit", "AttuneExec"]),
     ]
 )
 

@@ -12,6 +12,7 @@ struct AttuneCommand: ParsableCommand {
             question (check in) or reflect (mirror it back), with a confidence and the reasons.
 
               producer | attune run                 recommendations as JSON lines
+              attune run --plugin physio=./p.py     a channel plugin in any language (Protocols/exec-plugin.md)
               attune run --format tty session.jsonl one readable line per mode change
               attune report session.jsonl -o r.html an HTML chart of a session
               attune validate recordings/*.jsonl    check files against the protocol

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Attune
+import AttuneExec
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,7 +32,7 @@ extension AttuneCommand {
                   attune run --format tty session.jsonl
                   attune run --emit every --output jsonl:- --output csv:run.csv --output emotionml:run.emotionml.xml s.jsonl
 
-                Exit status: 0 done; 65 a bad line under --strict; 130/143 stopped by SIGINT/SIGTERM \
+                Exit status: 0 done; 65 a bad line under --strict; 69 a --plugin failed under --strict; 130/143 stopped by SIGINT/SIGTERM \
                 (after flushing what was processed and printing the summary).
                 """
         )
@@ -63,6 +64,8 @@ extension AttuneCommand {
         @Flag(name: .customLong("line-buffered"), help: "Flush output after every line, even to a file. (To a pipe or terminal, output is always flushed before Attune waits for input.)")
         var lineBuffered = false
 
+        // Exec plugins (--plugin NAME=COMMAND, --plugin-timeout): see PluginOptions.swift.
+        @OptionGroup var pluginOptions: PluginOptions
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
@@ -75,14 +78,19 @@ extension AttuneCommand {
             var configuration = try loadConfiguration(config)
             if let emit { configuration.bus.emit = emit }
             if let maxLateness { configuration.bus.maxLateness = maxLateness }
-            let code = try runEngine(configuration: configuration, channels: try standardChannels(configuration, lexicon: lexicon))
+            let plugins = try pluginOptions.start()
+            defer { plugins.shutdown() }
+            let channels = plugins.registering(into: try standardChannels(configuration, lexicon: lexicon))
+            let code = try runEngine(configuration: configuration, channels: channels, plugins: plugins)
             if code != 0 { throw ExitCode(code) }
         }
 
         /// `pace` (for `attune replay`) sees each line before it is ingested and may wait; it gets
-        /// a function that flushes the outputs, to call before waiting.
+        /// a function that flushes the outputs, to call before waiting. `plugins`: the --plugin
+        /// processes, whose failures are reported as they happen.
         func runEngine(configuration: AttuneConfiguration, channels: ChannelRegistry,
-                       pace: ((UnsafeRawBufferPointer, _ flush: () throws -> Void) throws -> Void)? = nil) throws -> Int32 {
+                       pace: ((UnsafeRawBufferPointer, _ flush: () throws -> Void) throws -> Void)? = nil,
+                       plugins: ExecPluginSet = .init()) throws -> Int32 {
             var engine = StandardEngine(configuration: configuration, channels: channels)
             let inputFD: Int32
             if let file, file != "-" {
@@ -102,10 +110,13 @@ extension AttuneCommand {
 
             var reader = LineReader(fd: inputFD, maxLine: configuration.bus.limits.maxLineBytes)
             var strictFailure = false
+            // --plugin: a failed plugin's channel is disabled; under --strict the run stops (exit 69).
+            var pluginFailure = plugins.report() && strict
 
             func emitPending() throws {
                 try engine.drain { try adapter.write($0) }
                 for w in engine.drainWarnings() { printError("attune: line \(w.line): \(w.message)") }
+                if plugins.report() && strict { pluginFailure = true }
                 if lineBuffered { try outputs.flushAll() }
             }
 
@@ -121,10 +132,10 @@ extension AttuneCommand {
             let end: LineReader.End
             do {
                 end = try reader.run(
-                    stop: { Signals.received != 0 || strictFailure },
+                    stop: { Signals.received != 0 || strictFailure || pluginFailure },
                     idle: { try outputs.flushLive() }
                 ) { piece in
-                    if strictFailure { return }
+                    if strictFailure || pluginFailure { return }
                     switch piece {
                     case .line(let bytes):
                         if let pace {
@@ -147,6 +158,7 @@ extension AttuneCommand {
                 return 0
             }
             printError("attune: \(engine.counts.summary)")
+            for line in plugins.summaryLines { printError("attune: \(line)") }
             if feedbackSummary {
                 for f in engine.bus.feedbackTotals {
                     printError("attune: feedback: session \(f.session): \(f.totals.summary)")
@@ -163,6 +175,7 @@ extension AttuneCommand {
             if Signals.received == SIGINT { return 130 }
             if Signals.received == SIGTERM { return 143 }
             if strictFailure { return 65 }
+            if pluginFailure { return 69 }
             return 0
         }
     }

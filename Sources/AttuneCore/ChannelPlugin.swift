@@ -27,6 +27,41 @@
 ///   keep everything per-session in `State`, a value type.
 /// - Readings are on -1...1 with an honest variance; tags have strength 0...1
 ///   and a reason that quotes the input where it can.
+/// - The plugin is a `Sendable` value, created once and shared by every
+///   session; it must not block (no I/O in `evidence`). Plugins in another
+///   language or process go through `--plugin NAME=COMMAND` instead
+///   (`AttuneExec`, Protocols/exec-plugin.md).
+/// - Register it with `channels.register(PhysioChannel())`; a name already
+///   registered is replaced.
+///
+/// A test to paste into your plugin's test target (it checks the contract with
+/// the `AttuneTestKit` product; put your own values in `values`):
+///
+/// ```swift
+/// import AttuneTestKit
+/// import Testing
+///
+/// @Test func followsThePluginContract() throws {
+///     let values: [JSONValue] = (0..<10).map { ["hr_bpm": .number(70 + Double($0 % 3))] } + [["hr_bpm": 110]]
+///     let a = try PluginRun.evidence(PhysioChannel(), for: values)   // validates, then runs in order
+///     let b = try PluginRun.evidence(PhysioChannel(), for: values)
+///     #expect(a == b)                                               // deterministic
+///     for e in a {
+///         for r in [e.valence, e.arousal].compactMap({ $0 }) {
+///             #expect((-1...1).contains(r.value) && r.variance > 0)
+///         }
+///         #expect((0...1).contains(e.confidence))
+///         for tag in e.tags { #expect((0...1).contains(tag.strength) && !tag.reason.isEmpty) }
+///     }
+///     var bus = EmbeddedBus(channels: [PhysioChannel()])           // the real bus, in memory
+///     for (i, v) in values.enumerated() { try bus.writeCue(t: Double(i), channel: "physio", value: v) }
+///     #expect(throws: LineError.self) { try bus.writeLine(#"{"t":99,"channel":"physio","value":"?"}"#) }
+///     #expect(bus.finish().count == values.count)                  // one recommendation per cue
+///     #expect(bus.counts.rejected == 1)
+/// }
+/// ```
+///
+/// Protocols/plugins.md walks through a complete plugin package.
 public protocol ChannelPlugin: Sendable {
     /// Per-session, per-source memory (a baseline, an open interval). `NoState` if none.
     associatedtype State: Sendable = NoState
