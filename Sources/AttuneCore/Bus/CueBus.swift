@@ -23,7 +23,11 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     public let policy: Policy
     public let configuration: BusConfiguration
 
-    private var sessions: [String: Session] = [:]
+    /// Open sessions: name -> slot in `store`. One hash lookup per event; the
+    /// session itself is moved out of its slot and back, never copied.
+    private var sessions: [String: Int] = [:]
+    private var store: [Session?] = []
+    private var freeSlots: [Int] = []
     private var nextSessionOrder = 0
     private var arrivals = 0
     /// Emitted and not yet drained, in emission order.
@@ -55,7 +59,15 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     /// Takes one event. Recommendations it causes are collected for ``drain()``.
     public mutating func push(_ event: InputEvent) {
         let name = event.session
-        var session = sessions.removeValue(forKey: name) ?? openSession()
+        let slot: Int
+        if let i = sessions[name] {
+            slot = i
+        } else {
+            slot = freeSlots.popLast() ?? { store.append(nil); return store.count - 1 }()
+            store[slot] = openSession()
+            sessions[name] = slot
+        }
+        var session = store[slot].take()!
         arrivals += 1
         let pending = Pending(event: event, arrival: arrivals)
         if event.t < session.clock {
@@ -73,19 +85,30 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         }
         if case .control(let c) = event, c.kind == .end {
             close(&session, name: name)
+            sessions[name] = nil
+            freeSlots.append(slot)
         } else {
-            sessions[name] = session
+            store[slot] = consume session
         }
     }
 
     /// End of input: applies everything still buffered, session by session in
     /// the order sessions first appeared, and closes them.
     public mutating func finish() {
-        let names = sessions.sorted { $0.value.order < $1.value.order }.map(\.key)
-        for name in names {
-            guard var session = sessions.removeValue(forKey: name) else { continue }
-            close(&session, name: name)
-        }
+        for name in openSessionNames { finish(session: name) }
+    }
+
+    /// The open sessions, in the order they first appeared (the order ``finish()`` closes them in).
+    public var openSessionNames: [String] {
+        sessions.sorted { store[$0.value]!.order < store[$1.value]!.order }.map(\.key)
+    }
+
+    /// Applies what one session still has buffered and closes it, as if its
+    /// input had ended. Nothing happens for a session that is not open.
+    public mutating func finish(session name: String) {
+        guard let slot = sessions.removeValue(forKey: name), var session = store[slot].take() else { return }
+        close(&session, name: name)
+        freeSlots.append(slot)
     }
 
     /// The recommendations emitted since the last drain, in order.
@@ -124,6 +147,8 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         var fusion: Fusion.State
         var policy: Policy.State
         var last: Recommendation?
+        /// The last snapshot, rebuilt in place on every event so its arrays keep their storage.
+        var fused = FusedState()
 
         mutating func insert(_ p: Pending) {
             // Mostly in order: scan from the back.
@@ -175,10 +200,10 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
             eventName = c.kind.rawValue
         }
         counts.applied += 1
-        let state = fusion.snapshot(session.fusion)
-        let decision = policy.decide(state, state: &session.policy)
+        fusion.snapshot(session.fusion, into: &session.fused)
+        let decision = policy.decide(session.fused, state: &session.policy)
         let r = Recommendation(t: t, session: name, line: p.event.line, event: eventName, source: source,
-                               late: late, decision: decision, state: state)
+                               late: late, decision: decision, state: session.fused)
         switch configuration.emit {
         case .every: emit(r)
         case .change: if decision.changed { emit(r) }

@@ -35,6 +35,21 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
         }
     }
 
+    /// Takes a line decoded elsewhere (on another thread, by another ``LineDecoder``),
+    /// counted like ``ingest(line:)``. The line number is the one the decoder was given.
+    @discardableResult
+    public mutating func accept(decoded: Result<InputEvent, LineError>) -> Result<Void, LineError> {
+        counts.read += 1
+        switch decoded {
+        case .success(let event):
+            accept(event)
+            return .success(())
+        case .failure(let error):
+            reject(error)
+            return .failure(error)
+        }
+    }
+
     @discardableResult
     public mutating func ingest(line: String) -> Result<Void, LineError> {
         var line = line
@@ -44,8 +59,7 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
     /// A line too long to hold: counted and rejected without its bytes.
     public mutating func rejectOverlongLine(length: Int) -> LineError {
         counts.read += 1
-        let error = LineError(line: counts.read, kind: .tooLong,
-                              message: "line is \(length) bytes, over the \(decoder.limits.maxLineBytes)-byte limit")
+        let error = LineError.overlong(line: counts.read, length: length, limit: decoder.limits.maxLineBytes)
         reject(error)
         return error
     }
@@ -73,6 +87,13 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
         }
         accept(.cue(cue))
         return .success(())
+    }
+
+    /// Closes one session as if its input had ended (see ``CueBus/finish(session:)``).
+    public mutating func finish(session: String) {
+        bus.finish(session: session)
+        collectWarnings()
+        syncBusCounts()
     }
 
     /// End of input: flush every session.

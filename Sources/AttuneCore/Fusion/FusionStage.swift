@@ -13,6 +13,13 @@ public protocol FusionStage: Sendable {
     func apply(_ evidence: Evidence, of cue: Cue, channel: ChannelInfo, to state: inout State)
     /// What the policy and the adapters see.
     func snapshot(_ state: State) -> FusedState
+    /// The same, written over `out`, so a stage can reuse its arrays' storage
+    /// from one event to the next. The default calls ``snapshot(_:)``.
+    func snapshot(_ state: State, into out: inout FusedState)
+}
+
+extension FusionStage {
+    public func snapshot(_ state: State, into out: inout FusedState) { out = snapshot(state) }
 }
 
 /// What the bus tells the fusion stage about a channel.

@@ -81,7 +81,7 @@ public struct KalmanFusion: FusionStage {
                 track.weaken(superseded, by: 1 - s)
             }
             track.addTag(tag, strength: s, channel: channel.name, at: cue.t,
-                         halfLife: tag.halfLife ?? c.halfLife(ofTag: tag.name))
+                         halfLife: tag.halfLife ?? c.halfLife(ofTag: tag.name), configuration: c)
             state.fresh.append(tag.name)
         }
         if cue.channel == "text", let text = cue.value["text"]?.string {
@@ -118,11 +118,17 @@ public struct KalmanFusion: FusionStage {
     }
 
     public func snapshot(_ state: State) -> FusedState {
-        let c = configuration
         var out = FusedState()
+        snapshot(state, into: &out)
+        return out
+    }
+
+    /// Rebuilds `out` in place: its tag arrays keep their storage from one event to the next.
+    public func snapshot(_ state: State, into out: inout FusedState) {
+        let c = configuration
         out.t = state.t
-        out.other = state.other.snapshot(configuration: c, t: state.t)
-        out.listener = state.listener.snapshot(configuration: c, t: state.t)
+        state.other.snapshot(into: &out.other, configuration: c, t: state.t)
+        state.listener.snapshot(into: &out.listener, configuration: c, t: state.t)
         let totalWords = state.other.words + state.listener.words
         if totalWords > 0.5 {
             out.other.talkShare = state.other.words / totalWords
@@ -136,19 +142,21 @@ public struct KalmanFusion: FusionStage {
         out.incongruenceReason = why
         out.incongruenceChannels = channels
         out.sync = Synchrony(arousalCorrelation: state.sync.correlation, mirroring: mirroring(state.other, state.listener))
-        out.freshTags = state.fresh
-        return out
+        // Element copies, not the array: sharing it would make the next event's
+        // `removeAll(keepingCapacity:)` allocate a new buffer.
+        out.freshTags.removeAll(keepingCapacity: true)
+        out.freshTags.append(contentsOf: state.fresh)
     }
 
     /// Overlap of the two people's current posture tags (Ruzicka similarity of levels).
     private func mirroring(_ a: Track, _ b: Track) -> Double {
         var minSum = 0.0, maxSum = 0.0
-        for tag in a.tags where tag.channel == "posture" {
-            let other = b.tags.first { $0.name == tag.name && $0.channel == "posture" }?.effective ?? 0
+        for tag in a.tags where tag.posture {
+            let other = b.tags.first { $0.posture && $0.name == tag.name }?.effective ?? 0
             minSum += min(tag.effective, other)
             maxSum += max(tag.effective, other)
         }
-        for tag in b.tags where tag.channel == "posture" && !a.tags.contains(where: { $0.name == tag.name && $0.channel == "posture" }) {
+        for tag in b.tags where tag.posture && !a.tags.contains(where: { $0.posture && $0.name == tag.name }) {
             maxSum += tag.effective
         }
         return maxSum > 0 ? minSum / maxSum : 0
@@ -191,6 +199,12 @@ struct ActiveTag: Sendable {
     var halfLife: Double
     var channel: String
     var reason: String
+    /// Looked up once when the tag arrives, not on every event: the flooding
+    /// weight of this tag, and whether it is a denial or a nonverbal distress tag.
+    var floodWeight: Double?
+    var denial: Bool
+    var distress: Bool
+    var posture: Bool
 
     var effective: Double { 1 - (1 - level) * (1 - held) }
 }
@@ -214,9 +228,12 @@ struct Track: Sendable {
     var words: Double = 0
     var cues: Int = 0
 
-    mutating func addTag(_ tag: CueTag, strength s: Double, channel: String, at t: Double, halfLife: Double) {
+    mutating func addTag(_ tag: CueTag, strength s: Double, channel: String, at t: Double, halfLife: Double,
+                         configuration c: FusionConfiguration) {
         let i = tags.firstIndex { $0.name == tag.name } ?? {
-            tags.append(ActiveTag(name: tag.name, level: 0, held: 0, holdUntil: t, halfLife: halfLife, channel: channel, reason: tag.reason))
+            tags.append(ActiveTag(name: tag.name, level: 0, held: 0, holdUntil: t, halfLife: halfLife, channel: channel, reason: tag.reason,
+                                  floodWeight: c.flooding.tags[tag.name], denial: c.denialTags.contains(tag.name),
+                                  distress: c.nonverbalDistressTags.contains(tag.name), posture: channel == "posture"))
             return tags.count - 1
         }()
         if let until = tag.holdUntil, until > t {
@@ -227,6 +244,7 @@ struct Track: Sendable {
         }
         tags[i].halfLife = halfLife
         tags[i].channel = channel
+        tags[i].posture = channel == "posture"
         tags[i].reason = tag.reason
     }
 
@@ -238,20 +256,19 @@ struct Track: Sendable {
     }
 
     mutating func decayTags(from t0: Double, to t1: Double, configuration c: FusionConfiguration) {
+        // In place: copying a tag out and back costs three String retains and releases per tag per event.
         var i = 0
         while i < tags.count {
-            var tag = tags[i]
-            tag.level *= halving(t1 - t0, tag.halfLife)
-            if tag.held > 0, tag.holdUntil < t1 {
+            tags[i].level *= halving(t1 - t0, tags[i].halfLife)
+            if tags[i].held > 0, tags[i].holdUntil < t1 {
                 // The interval ended between t0 and t1: from then on its strength decays too.
-                let released = tag.held * halving(t1 - max(tag.holdUntil, t0), tag.halfLife)
-                tag.level = 1 - (1 - tag.level) * (1 - released)
-                tag.held = 0
+                let released = tags[i].held * halving(t1 - max(tags[i].holdUntil, t0), tags[i].halfLife)
+                tags[i].level = 1 - (1 - tags[i].level) * (1 - released)
+                tags[i].held = 0
             }
-            if tag.effective < c.tagFloor {
+            if tags[i].effective < c.tagFloor {
                 tags.remove(at: i)
             } else {
-                tags[i] = tag
                 i += 1
             }
         }
@@ -266,8 +283,7 @@ struct Track: Sendable {
         }
     }
 
-    func snapshot(configuration c: FusionConfiguration, t: Double) -> TrackSnapshot {
-        var s = TrackSnapshot()
+    func snapshot(into s: inout TrackSnapshot, configuration c: FusionConfiguration, t: Double) {
         s.valence = valence.mean
         s.valenceSD = valence.variance.squareRoot()
         s.arousal = arousal.mean
@@ -275,29 +291,33 @@ struct Track: Sendable {
         let prior = c.priorSD * c.priorSD
         s.coverage = clamp(1 - valence.variance / prior, 0, 1)
         s.cues = cues
-        s.tags = tags.map { TagLevel(name: $0.name, level: $0.effective, channel: $0.channel, reason: $0.reason) }
-            .sorted { $0.level != $1.level ? $0.level > $1.level : $0.name < $1.name }
+        s.tags.removeAll(keepingCapacity: true)
+        for tag in tags { s.tags.append(TagLevel(name: tag.name, level: tag.effective, channel: tag.channel, reason: tag.reason)) }
+        s.tags.sort { $0.level != $1.level ? $0.level > $1.level : $0.name < $1.name }
         // Flooding: the state says it, or the tags do.
         let f = c.flooding
         let byState = clamp((arousal.mean - f.arousalThreshold) / f.arousalRange, 0, 1)
             * clamp(-valence.mean / f.valenceRange, 0, 1)
         var byTags = 0.0
-        var strongest: ActiveTag?
-        for tag in tags {
-            guard let w = f.tags[tag.name] else { continue }
-            byTags = 1 - (1 - byTags) * (1 - w * tag.effective)
-            if w * tag.effective > (strongest.map { (f.tags[$0.name] ?? 0) * $0.effective } ?? 0) { strongest = tag }
+        var strongest = -1, strongestScore = 0.0
+        for i in tags.indices {
+            guard let w = tags[i].floodWeight else { continue }
+            let score = w * tags[i].effective
+            byTags = 1 - (1 - byTags) * (1 - score)
+            if score > strongestScore { strongest = i; strongestScore = score }
         }
         s.flooded = max(byState, byTags)
-        if let strongest, byTags > byState {
-            s.floodedTag = TagLevel(name: strongest.name, level: strongest.effective, channel: strongest.channel, reason: strongest.reason)
+        s.floodedTag = nil
+        if strongest >= 0, byTags > byState {
+            let tag = tags[strongest]
+            s.floodedTag = TagLevel(name: tag.name, level: tag.effective, channel: tag.channel, reason: tag.reason)
         }
-        return s
     }
 
     /// Disagreement between channels about valence, and denial in words while the body shows distress.
     func incongruence(configuration c: FusionConfiguration, t: Double) -> (Double, String, String) {
-        var best = 0.0, why = "", which = ""
+        // The words are built once, for the winner: this runs on every event.
+        var best = 0.0, bestPair = (-1, -1)
         for i in channelValence.indices {
             for j in channelValence.indices where j > i {
                 let a = channelValence[i], b = channelValence[j]
@@ -306,19 +326,24 @@ struct Track: Sendable {
                 let d = clamp((z - c.incongruenceOnset) / (c.incongruenceFull - c.incongruenceOnset), 0, 1) * fresh
                 if d > best {
                     best = d
-                    which = "\(a.channel)+\(b.channel)"
-                    why = "\(a.channel) says valence \(signed(a.value)) but \(b.channel) says \(signed(b.value))"
+                    bestPair = (i, j)
                 }
             }
         }
+        var why = "", which = ""
+        if bestPair.0 >= 0 {
+            let a = channelValence[bestPair.0], b = channelValence[bestPair.1]
+            which = "\(a.channel)+\(b.channel)"
+            why = "\(a.channel) says valence \(signed(a.value)) but \(b.channel) says \(signed(b.value))"
+        }
         var denial = 0.0, denialReason = ""
-        for tag in tags where c.denialTags.contains(tag.name) && tag.effective > denial {
+        for tag in tags where tag.denial && tag.effective > denial {
             denial = tag.effective
             denialReason = tag.reason
         }
         if denial > 0 {
             var shown = 0.0, shownReason = "", shownChannel = ""
-            for tag in tags where c.nonverbalDistressTags.contains(tag.name) && tag.effective > shown {
+            for tag in tags where tag.distress && tag.effective > shown {
                 shown = tag.effective
                 shownReason = tag.reason
                 shownChannel = tag.channel

@@ -11,15 +11,23 @@ import Glibc
 /// - Safety: while the risk tag is above `riskLevel`, `space` is ruled out:
 ///   stay present, check in, comfort.
 public struct ScoringPolicy: ResponsePolicy {
-    public var configuration: PolicyConfiguration
+    public var configuration: PolicyConfiguration {
+        didSet { featureWeights = FeatureWeights(configuration.weights) }
+    }
+    /// The state features' weights, looked up once instead of hashed on every event.
+    private var featureWeights: FeatureWeights
 
     public init(configuration: PolicyConfiguration = .init()) {
         self.configuration = configuration
+        self.featureWeights = FeatureWeights(configuration.weights)
     }
 
     public struct State: Sendable {
         var mode: Mode?
         var since: Double = 0
+        /// Scratch, kept between events so deciding allocates nothing once it has grown.
+        var contributions: [Contribution] = []
+        var ranked: [RankedReason] = []
     }
 
     public func makeState() -> State { State() }
@@ -27,51 +35,48 @@ public struct ScoringPolicy: ResponsePolicy {
     public func decide(_ fused: FusedState, state: inout State) -> Decision {
         let c = configuration
         var scores = c.bias
-        // Contributions per mode, kept to explain the winner.
-        var contributions: [Contribution] = []
+        // Contributions per mode, kept to explain the winner. Their words are
+        // a recipe, written out only if someone reads `because`.
+        state.contributions.removeAll(keepingCapacity: true)
 
-        func add(_ feature: String, _ value: Double, channel: String, text: @escaping @autoclosure () -> String) {
-            guard value > 0, let w = c.weights[feature] else { return }
+        func add(_ feature: String, _ value: Double, _ weights: ModeScores?, channel: String, text: ReasonText) {
+            guard value > 0, let w = weights else { return }
             for mode in Mode.allCases where w[mode] != 0 {
                 scores[mode] += w[mode] * value
             }
-            contributions.append(Contribution(feature: feature, value: value, weights: w, channel: channel, text: text))
+            state.contributions.append(Contribution(feature: feature, value: value, weights: w, channel: channel, text: text))
         }
 
         let o = fused.other
+        let fw = featureWeights
         for tag in o.tags {
-            add(tag.name, tag.level, channel: tag.channel, text: "\(tag.channel): \(tag.reason)")
+            add(tag.name, tag.level, c.weights[tag.name], channel: tag.channel, text: .tag(channel: tag.channel, reason: tag.reason))
         }
-        add("negative_valence", max(0, -o.valence), channel: "fusion",
-            text: "other's valence \(signed(o.valence)) ±\(rounded2(o.valenceSD))")
-        add("positive_valence", max(0, o.valence), channel: "fusion",
-            text: "other's valence \(signed(o.valence)) ±\(rounded2(o.valenceSD))")
-        add("high_arousal", max(0, o.arousal), channel: "fusion", text: "other's arousal \(signed(o.arousal))")
-        add("low_arousal", max(0, -o.arousal), channel: "fusion", text: "other's arousal \(signed(o.arousal))")
-        add("expressed_emotion", o.coverage * abs(o.valence), channel: "fusion",
-            text: "a clearly expressed feeling (valence \(signed(o.valence)), coverage \(rounded2(o.coverage)))")
-        add("low_coverage", 1 - o.coverage, channel: "fusion",
-            text: o.cues == 0 ? "no evidence yet" : "little fresh evidence (coverage \(rounded2(o.coverage)))")
-        add("incongruence", fused.incongruence, channel: "fusion",
-            text: "mixed signals: \(fused.incongruenceReason)")
-        add("other_flooded", o.flooded, channel: "fusion",
-            text: "the other person seems flooded: \(o.floodedReason)")
+        add("negative_valence", max(0, -o.valence), fw.negativeValence, channel: "fusion", text: .valence(o.valence, sd: o.valenceSD))
+        add("positive_valence", max(0, o.valence), fw.positiveValence, channel: "fusion", text: .valence(o.valence, sd: o.valenceSD))
+        add("high_arousal", max(0, o.arousal), fw.highArousal, channel: "fusion", text: .arousal(o.arousal))
+        add("low_arousal", max(0, -o.arousal), fw.lowArousal, channel: "fusion", text: .arousal(o.arousal))
+        add("expressed_emotion", o.coverage * abs(o.valence), fw.expressedEmotion, channel: "fusion",
+            text: .expressed(valence: o.valence, coverage: o.coverage))
+        add("low_coverage", 1 - o.coverage, fw.lowCoverage, channel: "fusion", text: .coverage(o.coverage, noCues: o.cues == 0))
+        add("incongruence", fused.incongruence, fw.incongruence, channel: "fusion", text: .incongruence(fused.incongruenceReason))
+        add("other_flooded", o.flooded, fw.otherFlooded, channel: "fusion",
+            text: .flooded(listener: false, tag: o.floodedTag, arousal: o.arousal, valence: o.valence))
         let l = fused.listener
-        add("self_flooded", l.flooded, channel: "self",
-            text: "you seem flooded: \(l.floodedReason); settle first")
-        add("self_talk_share", clamp((l.talkShare - 0.5) * 2, 0, 1) * l.talkShareWeight, channel: "self",
-            text: "you have said \(Int((l.talkShare * 100).rounded())) % of the recent words: listen first")
+        add("self_flooded", l.flooded, fw.selfFlooded, channel: "self",
+            text: .flooded(listener: true, tag: l.floodedTag, arousal: l.arousal, valence: l.valence))
+        add("self_talk_share", clamp((l.talkShare - 0.5) * 2, 0, 1) * l.talkShareWeight, fw.selfTalkShare, channel: "self",
+            text: .talkShare(l.talkShare))
 
         let risk = o.level(of: c.riskTag) >= c.riskLevel
-        var allowed = Mode.allCases
-        if risk { allowed.removeAll { $0 == .space } }
+        func allowed(_ mode: Mode) -> Bool { !(risk && mode == .space) }
 
         // Best mode; ties go to the earlier mode in Mode.allCases, so output never depends on chance.
-        var best = allowed[0]
-        for mode in allowed where scores[mode] > scores[best] { best = mode }
+        var best = risk ? Mode.comfort : Mode.allCases[0]
+        for mode in Mode.allCases where allowed(mode) && scores[mode] > scores[best] { best = mode }
 
         var chosen = best
-        if let current = state.mode, current != best, allowed.contains(current) {
+        if let current = state.mode, current != best, allowed(current) {
             let lead = scores[best] - scores[current]
             let dwelt = fused.t - state.since >= c.minDwell
             let immediate = fused.freshTags.contains { name in
@@ -89,37 +94,98 @@ public struct ScoringPolicy: ResponsePolicy {
 
         // Confidence: softmax share of the chosen mode, discounted when evidence is thin.
         var z = 0.0
-        for mode in allowed { z += exp((scores[mode] - scores[chosen]) / c.temperature) }
+        for mode in Mode.allCases where allowed(mode) { z += exp((scores[mode] - scores[chosen]) / c.temperature) }
         let share = 1 / z
         let confidence = clamp(share * (1 - c.uncertaintyPenalty * (1 - o.coverage)), 0, 1)
 
-        var ranked: [(weight: Double, contribution: Contribution)] = []
-        for item in contributions {
+        state.ranked.removeAll(keepingCapacity: true)
+        for item in state.contributions {
             let w = item.weights[chosen] * item.value
-            if w > 0.005 { ranked.append((w, item)) }
+            if w > 0.005 { state.ranked.append(RankedReason(feature: item.feature, channel: item.channel, weight: w, text: item.text)) }
         }
-        ranked.sort { a, b in a.weight != b.weight ? a.weight > b.weight : a.contribution.feature < b.contribution.feature }
-        // One cue often raises several tags (crying: crying, sadness, distress): list it once, with the tags joined.
-        var because: [Reason] = []
-        for (w, item) in ranked {
-            let text = item.text()
-            if let i = because.firstIndex(where: { $0.channel == item.channel && $0.text == text }) {
-                because[i].weight += w
-                because[i].cue += "+" + item.feature
-            } else if because.count < max(0, c.maxReasons) {
-                because.append(Reason(channel: item.channel, cue: item.feature, weight: w, text: text))
-            }
-        }
+        state.ranked.sort { a, b in a.weight != b.weight ? a.weight > b.weight : a.feature < b.feature }
         return Decision(mode: chosen, confidence: confidence, scores: scores, risk: risk,
-                        because: because, changed: changed)
+                        ranked: state.ranked, maxReasons: c.maxReasons, changed: changed)
     }
 
-    private struct Contribution {
+    struct Contribution: Sendable {
         var feature: String
         var value: Double
         var weights: ModeScores
         var channel: String
-        var text: () -> String
+        var text: ReasonText
+    }
+
+    private struct FeatureWeights: Sendable {
+        var negativeValence, positiveValence, highArousal, lowArousal, expressedEmotion, lowCoverage,
+            incongruence, otherFlooded, selfFlooded, selfTalkShare: ModeScores?
+        init(_ w: [String: ModeScores]) {
+            negativeValence = w["negative_valence"]
+            positiveValence = w["positive_valence"]
+            highArousal = w["high_arousal"]
+            lowArousal = w["low_arousal"]
+            expressedEmotion = w["expressed_emotion"]
+            lowCoverage = w["low_coverage"]
+            incongruence = w["incongruence"]
+            otherFlooded = w["other_flooded"]
+            selfFlooded = w["self_flooded"]
+            selfTalkShare = w["self_talk_share"]
+        }
+    }
+}
+
+/// The words of one reason, as the values they are made of: written out only
+/// when a recommendation's `because` is read (most decisions are never printed).
+enum ReasonText: Sendable, Hashable {
+    case tag(channel: String, reason: String)
+    case valence(Double, sd: Double)
+    case arousal(Double)
+    case expressed(valence: Double, coverage: Double)
+    case coverage(Double, noCues: Bool)
+    case incongruence(String)
+    case flooded(listener: Bool, tag: TagLevel?, arousal: Double, valence: Double)
+    case talkShare(Double)
+
+    var text: String {
+        switch self {
+        case .tag(let channel, let reason): return "\(channel): \(reason)"
+        case .valence(let v, let sd): return "other's valence \(signed(v)) ±\(rounded2(sd))"
+        case .arousal(let a): return "other's arousal \(signed(a))"
+        case .expressed(let v, let coverage): return "a clearly expressed feeling (valence \(signed(v)), coverage \(rounded2(coverage)))"
+        case .coverage(let coverage, let noCues): return noCues ? "no evidence yet" : "little fresh evidence (coverage \(rounded2(coverage)))"
+        case .incongruence(let why): return "mixed signals: \(why)"
+        case .flooded(let listener, let tag, let arousal, let valence):
+            let why = tag.map { "\($0.channel): \($0.reason)" } ?? "arousal \(signed(arousal)) with valence \(signed(valence))"
+            return listener ? "you seem flooded: \(why); settle first" : "the other person seems flooded: \(why)"
+        case .talkShare(let share): return "you have said \(Int((share * 100).rounded())) % of the recent words: listen first"
+        }
+    }
+}
+
+/// A contribution to the chosen mode, strongest first; ``Decision/because`` is made from these.
+struct RankedReason: Sendable, Hashable {
+    var feature: String
+    var channel: String
+    var weight: Double
+    var text: ReasonText
+}
+
+extension [RankedReason] {
+    /// One cue often raises several tags (crying: crying, sadness, distress): list it once, with the tags joined.
+    func reasons(max maxReasons: Int) -> [Reason] {
+        var because: [Reason] = []
+        for item in self {
+            // A reason can only merge into one from the same channel: skip writing words that cannot count.
+            guard because.count < maxReasons || because.contains(where: { $0.channel == item.channel }) else { continue }
+            let text = item.text.text
+            if let i = because.firstIndex(where: { $0.channel == item.channel && $0.text == text }) {
+                because[i].weight += item.weight
+                because[i].cue += "+" + item.feature
+            } else if because.count < maxReasons {
+                because.append(Reason(channel: item.channel, cue: item.feature, weight: item.weight, text: text))
+            }
+        }
+        return because
     }
 }
 
