@@ -57,6 +57,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     public var openSessions: Int { sessions.count }
 
     /// Takes one event. Recommendations it causes are collected for ``drain()``.
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func push(_ event: InputEvent) {
         let name = event.session
         let slot: Int
@@ -105,6 +106,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
 
     /// Applies what one session still has buffered and closes it, as if its
     /// input had ended. Nothing happens for a session that is not open.
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func finish(session name: String) {
         guard let slot = sessions.removeValue(forKey: name), var session = store[slot].take() else { return }
         close(&session, name: name)
@@ -118,6 +120,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     }
 
     /// Calls `body` for each recommendation emitted since the last drain, without copying the array.
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func drain(_ body: (Recommendation) throws -> Void) rethrows {
         defer { outbox.removeAll(keepingCapacity: true) }
         for r in outbox { try body(r) }

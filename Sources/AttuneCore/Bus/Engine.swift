@@ -23,6 +23,7 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
     /// Decodes and pushes one input line (without its newline). The line
     /// number is the count of lines handed in so far.
     @discardableResult
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func ingest(line bytes: UnsafeRawBufferPointer) -> Result<Void, LineError> {
         counts.read += 1
         switch decoder.decode(bytes, line: counts.read) {
@@ -38,6 +39,7 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
     /// Takes a line decoded elsewhere (on another thread, by another ``LineDecoder``),
     /// counted like ``ingest(line:)``. The line number is the one the decoder was given.
     @discardableResult
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func accept(decoded: Result<InputEvent, LineError>) -> Result<Void, LineError> {
         counts.read += 1
         switch decoded {
@@ -97,6 +99,7 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
     }
 
     /// End of input: flush every session.
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func finish() {
         bus.finish()
         collectWarnings()
@@ -105,6 +108,7 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
 
     public mutating func drain() -> [Recommendation] { bus.drain() }
 
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func drain(_ body: (Recommendation) throws -> Void) rethrows { try bus.drain(body) }
 
     /// Plugin warnings not reported before (each distinct message once per run).

@@ -63,7 +63,12 @@ public struct KalmanFusion: FusionStage {
     public func apply(_ evidence: Evidence, of cue: Cue, channel: ChannelInfo, to state: inout State) {
         let c = configuration
         let weight = c.reliability(of: channel.name) * clamp(evidence.confidence, 0, 1)
-        var track = state[cue.source]
+        update(&state[cue.source], with: evidence, of: cue, channel: channel, weight: weight)
+        for tag in evidence.tags where tag.strength > 0 { state.fresh.append(tag.name) }
+    }
+
+    private func update(_ track: inout Track, with evidence: Evidence, of cue: Cue, channel: ChannelInfo, weight: Double) {
+        let c = configuration
         track.cues += 1
         if weight > 0 {
             if let r = evidence.valence {
@@ -82,12 +87,10 @@ public struct KalmanFusion: FusionStage {
             }
             track.addTag(tag, strength: s, channel: channel.name, at: cue.t,
                          halfLife: tag.halfLife ?? c.halfLife(ofTag: tag.name), configuration: c)
-            state.fresh.append(tag.name)
         }
         if cue.channel == "text", let text = cue.value["text"]?.string {
             track.words += Double(wordCount(text))
         }
-        state[cue.source] = track
     }
 
     /// Samples both arousal tracks on a fixed grid of session time (every
@@ -166,7 +169,10 @@ public struct KalmanFusion: FusionStage {
 extension KalmanFusion.State {
     subscript(source: Source) -> Track {
         get { source == .other ? other : listener }
-        set { if source == .other { other = newValue } else { listener = newValue } }
+        // In place: a copy out and back would share the tag arrays and make every mutation copy them.
+        _modify {
+            if source == .other { yield &other } else { yield &listener }
+        }
     }
 }
 
