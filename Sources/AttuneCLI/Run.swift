@@ -57,13 +57,22 @@ extension AttuneCommand {
         @Flag(name: .customLong("line-buffered"), help: "Flush output after every line, even to a file. (To a pipe or terminal, output is always flushed before Attune waits for input.)")
         var lineBuffered = false
 
+        @Option(help: ArgumentHelp("Threads decoding and applying lines (default: the number of cores). Output is the same for any number; sessions are spread over the threads, each session's events stay in order.", valueName: "n"))
+        var threads: Int?
+
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
             if let m = maxLateness, !(m >= 0 && m.isFinite) {
                 throw ValidationError("--max-lateness must be a number >= 0")
             }
+            if let threads, !(1...256).contains(threads) {
+                throw ValidationError("--threads must be 1...256")
+            }
         }
+
+        /// `--threads`, or the number of online cores.
+        var threadCount: Int { threads ?? max(1, min(64, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
         func run() throws {
             var configuration = try loadConfiguration(config)
@@ -91,8 +100,12 @@ extension AttuneCommand {
 
             let outputs = try Outputs(output.targets(), settings: OutputSettings(priorSD: configuration.fusion.priorSD))
             defer { outputs.close() }
-            var adapter = outputs.adapter
             Signals.install()
+            if pace == nil && threadCount > 1 {
+                return try runParallel(threads: threadCount, configuration: configuration, channels: channels,
+                                       inputFD: inputFD, rejectSink: rejectSink, outputs: outputs)
+            }
+            var adapter = outputs.adapter
 
             var reader = LineReader(fd: inputFD, maxLine: configuration.bus.limits.maxLineBytes)
             var strictFailure = false
