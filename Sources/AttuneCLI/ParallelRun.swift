@@ -123,9 +123,9 @@ final class Batch: @unchecked Sendable {
             results = .allocate(capacity: resultCapacity)
             results.initialize(repeating: nil, count: resultCapacity)
             shards = .allocate(capacity: resultCapacity)
-        } else {
-            for i in 0..<n { results[i] = nil }
         }
+        // The old results are released as the workers overwrite them: the thread that
+        // allocated a value frees it, and no malloc arena lock is passed between threads.
     }
 
     func bytes(_ i: Int) -> UnsafeRawBufferPointer {
@@ -390,11 +390,18 @@ func inputReady(_ fd: Int32) -> Bool {
 
 extension AttuneCommand.Run {
     /// The multi-threaded body of `runEngine`: same input, same output, same exit status.
+    ///
+    /// Each worker gets its own copy of the configuration and, with `makeChannels`, its own
+    /// channel plugins: shared copy-on-write storage would be retained and released by every
+    /// thread on every event, and those reference counts would bounce between cores.
     func runParallel(threads: Int, configuration: AttuneConfiguration, channels: ChannelRegistry,
+                     makeChannels: ((AttuneConfiguration) -> ChannelRegistry)?,
                      inputFD: Int32, rejectSink: ByteSink?, outputs: Outputs) throws -> Int32 {
         var adapter = outputs.adapter
         let pool = WorkerPool((0..<threads).map {
-            Worker(id: $0, count: threads, configuration: configuration, channels: channels, strict: strict)
+            let copy = try? AttuneConfiguration.load(overrides: configuration.json)
+            let own = copy == configuration ? copy! : configuration
+            return Worker(id: $0, count: threads, configuration: own, channels: makeChannels?(own) ?? channels, strict: strict)
         })
         defer { pool.stop() }
         var reader = BatchReader(fd: inputFD, maxLine: configuration.bus.limits.maxLineBytes)

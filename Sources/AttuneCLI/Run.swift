@@ -78,14 +78,17 @@ extension AttuneCommand {
             var configuration = try loadConfiguration(config)
             if let emit { configuration.bus.emit = emit }
             if let maxLateness { configuration.bus.maxLateness = maxLateness }
-            let code = try runEngine(configuration: configuration, channels: .standard(configuration))
+            let code = try runEngine(configuration: configuration, channels: .standard(configuration),
+                                     makeChannels: { .standard($0) })
             if code != 0 { throw ExitCode(code) }
         }
 
         /// `pace` (for `attune replay`) sees each line before it is ingested and may wait; it gets
         /// a function that flushes the outputs, to call before waiting.
+        /// `makeChannels`, when given, builds each thread's own registry (see `runParallel`).
         func runEngine(configuration: AttuneConfiguration, channels: ChannelRegistry,
-                       pace: ((UnsafeRawBufferPointer, _ flush: () throws -> Void) throws -> Void)? = nil) throws -> Int32 {
+                       pace: ((UnsafeRawBufferPointer, _ flush: () throws -> Void) throws -> Void)? = nil,
+                       makeChannels: ((AttuneConfiguration) -> ChannelRegistry)? = nil) throws -> Int32 {
             var engine = StandardEngine(configuration: configuration, channels: channels)
             let inputFD: Int32
             if let file, file != "-" {
@@ -102,7 +105,7 @@ extension AttuneCommand {
             defer { outputs.close() }
             Signals.install()
             if pace == nil && threadCount > 1 {
-                return try runParallel(threads: threadCount, configuration: configuration, channels: channels,
+                return try runParallel(threads: threadCount, configuration: configuration, channels: channels, makeChannels: makeChannels,
                                        inputFD: inputFD, rejectSink: rejectSink, outputs: outputs)
             }
             var adapter = outputs.adapter

@@ -140,10 +140,9 @@ public struct KalmanFusion: FusionStage {
             out.other.talkShareWeight = weight
             out.listener.talkShareWeight = weight
         }
-        let (inc, why, channels) = state.other.incongruence(configuration: c, t: state.t)
+        let (inc, detail) = state.other.incongruence(configuration: c, t: state.t)
         out.incongruence = inc
-        out.incongruenceReason = why
-        out.incongruenceChannels = channels
+        out.incongruenceDetail = detail
         out.sync = Synchrony(arousalCorrelation: state.sync.correlation, mirroring: mirroring(state.other, state.listener))
         // Element copies, not the array: sharing it would make the next event's
         // `removeAll(keepingCapacity:)` allocate a new buffer.
@@ -321,8 +320,8 @@ struct Track: Sendable {
     }
 
     /// Disagreement between channels about valence, and denial in words while the body shows distress.
-    func incongruence(configuration c: FusionConfiguration, t: Double) -> (Double, String, String) {
-        // The words are built once, for the winner: this runs on every event.
+    func incongruence(configuration c: FusionConfiguration, t: Double) -> (Double, IncongruenceDetail) {
+        // No words here: the detail keeps the values, written out only if read.
         var best = 0.0, bestPair = (-1, -1)
         for i in channelValence.indices {
             for j in channelValence.indices where j > i {
@@ -336,11 +335,10 @@ struct Track: Sendable {
                 }
             }
         }
-        var why = "", which = ""
+        var detail = IncongruenceDetail.written(reason: "", channels: "")
         if bestPair.0 >= 0 {
             let a = channelValence[bestPair.0], b = channelValence[bestPair.1]
-            which = "\(a.channel)+\(b.channel)"
-            why = "\(a.channel) says valence \(signed(a.value)) but \(b.channel) says \(signed(b.value))"
+            detail = .pair(a.channel, a.value, b.channel, b.value)
         }
         var denial = 0.0, denialReason = ""
         for tag in tags where tag.denial && tag.effective > denial {
@@ -348,7 +346,7 @@ struct Track: Sendable {
             denialReason = tag.reason
         }
         if denial > 0 {
-            var shown = 0.0, shownReason = "", shownChannel = ""
+            var shown = 0.0, shownReason: String? = "", shownValence = 0.0, shownChannel = ""
             for tag in tags where tag.distress && tag.effective > shown {
                 shown = tag.effective
                 shownReason = tag.reason
@@ -360,18 +358,18 @@ struct Track: Sendable {
                 let neg = max(0, -cv.value) * sure * halving(t - cv.t, c.incongruenceHalfLife) * 2
                 if neg > shown {
                     shown = min(1, neg)
-                    shownReason = "\(cv.channel) valence \(signed(cv.value))"
+                    shownReason = nil
+                    shownValence = cv.value
                     shownChannel = cv.channel
                 }
             }
             let d = denial * shown
             if d > best {
                 best = d
-                which = "text+\(shownChannel)"
-                why = "words minimise (\(denialReason)) while \(shownChannel) shows distress (\(shownReason))"
+                detail = .denial(denialReason, channel: shownChannel, tagReason: shownReason, valence: shownValence)
             }
         }
-        return (clamp(best, 0, 1), why, which)
+        return (clamp(best, 0, 1), detail)
     }
 }
 

@@ -59,7 +59,7 @@ public struct ScoringPolicy: ResponsePolicy {
         add("expressed_emotion", o.coverage * abs(o.valence), fw.expressedEmotion, channel: "fusion",
             text: .expressed(valence: o.valence, coverage: o.coverage))
         add("low_coverage", 1 - o.coverage, fw.lowCoverage, channel: "fusion", text: .coverage(o.coverage, noCues: o.cues == 0))
-        add("incongruence", fused.incongruence, fw.incongruence, channel: "fusion", text: .incongruence(fused.incongruenceReason))
+        add("incongruence", fused.incongruence, fw.incongruence, channel: "fusion", text: .incongruence(fused.incongruenceDetail))
         add("other_flooded", o.flooded, fw.otherFlooded, channel: "fusion",
             text: .flooded(listener: false, tag: o.floodedTag, arousal: o.arousal, valence: o.valence))
         let l = fused.listener
@@ -142,7 +142,7 @@ enum ReasonText: Sendable, Hashable {
     case arousal(Double)
     case expressed(valence: Double, coverage: Double)
     case coverage(Double, noCues: Bool)
-    case incongruence(String)
+    case incongruence(IncongruenceDetail)
     case flooded(listener: Bool, tag: TagLevel?, arousal: Double, valence: Double)
     case talkShare(Double)
 
@@ -153,7 +153,7 @@ enum ReasonText: Sendable, Hashable {
         case .arousal(let a): return "other's arousal \(signed(a))"
         case .expressed(let v, let coverage): return "a clearly expressed feeling (valence \(signed(v)), coverage \(rounded2(coverage)))"
         case .coverage(let coverage, let noCues): return noCues ? "no evidence yet" : "little fresh evidence (coverage \(rounded2(coverage)))"
-        case .incongruence(let why): return "mixed signals: \(why)"
+        case .incongruence(let why): return "mixed signals: \(why.reason)"
         case .flooded(let listener, let tag, let arousal, let valence):
             let why = tag.map { "\($0.channel): \($0.reason)" } ?? "arousal \(signed(arousal)) with valence \(signed(valence))"
             return listener ? "you seem flooded: \(why); settle first" : "the other person seems flooded: \(why)"
