@@ -215,10 +215,16 @@ struct BatchReader {
 /// The recommendations and warnings caused by the lines one worker applied in one round.
 final class RoundOutput: @unchecked Sendable {
     var recommendations: [(index: Int, recommendation: Recommendation)] = []
+    /// With JSON-lines output alone, the lines are written here by the worker (in parallel),
+    /// and `rendered` says which bytes belong to which input line; the main thread only copies.
+    var bytes: [UInt8] = []
+    var rendered: [(index: Int, end: Int)] = []
     var warnings: [(index: Int, line: Int, message: String)] = []
 
     func clear() {
         recommendations.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+        rendered.removeAll(keepingCapacity: true)
         warnings.removeAll(keepingCapacity: true)
     }
 }
@@ -230,13 +236,15 @@ final class Worker: @unchecked Sendable {
     let decoder: LineDecoder
     let limits: WireLimits
     let strict: Bool
+    let renderJSON: Bool
     /// Two, so the main thread can read one round's while this worker writes the next.
     let outputs = (RoundOutput(), RoundOutput())
     /// Sessions this worker opened, with the input position that opened them (for closing order at the end).
     var opened: [(name: String, index: Int)] = []
     private var sessionsOpened = 0
 
-    init(id: Int, count: Int, configuration: AttuneConfiguration, channels: ChannelRegistry, strict: Bool) {
+    init(id: Int, count: Int, configuration: AttuneConfiguration, channels: ChannelRegistry, strict: Bool, renderJSON: Bool) {
+        self.renderJSON = renderJSON
         self.id = id
         self.count = count
         self.engine = StandardEngine(configuration: configuration, channels: channels)
@@ -280,7 +288,12 @@ final class Worker: @unchecked Sendable {
                 sessionsOpened = engine.counts.sessions
                 opened.append((batch.results[i]!.session, i + batch.firstLine))
             }
-            engine.drain { out.recommendations.append((i, $0)) }
+            if renderJSON {
+                engine.drain { $0.appendJSONLine(to: &out.bytes) }
+                if out.bytes.count != (out.rendered.last?.end ?? 0) { out.rendered.append((i, out.bytes.count)) }
+            } else {
+                engine.drain { out.recommendations.append((i, $0)) }
+            }
             for w in engine.drainWarnings() { out.warnings.append((i, w.line, w.message)) }
         }
     }
@@ -401,7 +414,8 @@ extension AttuneCommand.Run {
         let pool = WorkerPool((0..<threads).map {
             let copy = try? AttuneConfiguration.load(overrides: configuration.json)
             let own = copy == configuration ? copy! : configuration
-            return Worker(id: $0, count: threads, configuration: own, channels: makeChannels?(own) ?? channels, strict: strict)
+            return Worker(id: $0, count: threads, configuration: own, channels: makeChannels?(own) ?? channels, strict: strict,
+                          renderJSON: outputs.soleJSONLinesSink != nil)
         })
         defer { pool.stop() }
         var reader = BatchReader(fd: inputFD, maxLine: configuration.bus.limits.maxLineBytes)
@@ -417,6 +431,8 @@ extension AttuneCommand.Run {
             let outs = pool.workers.map { $0.output(round) }
             var nextRec = [Int](repeating: 0, count: outs.count)
             var nextWarn = [Int](repeating: 0, count: outs.count)
+            var nextRendered = [Int](repeating: 0, count: outs.count)
+            let rawSink = outputs.soleJSONLinesSink
             for i in 0..<batch.cut {
                 main.read += 1
                 let w = Int(batch.shards[i])
@@ -431,6 +447,12 @@ extension AttuneCommand.Run {
                     if strict { strictFailure = true }
                 } else {
                     let o = outs[w]
+                    if let rawSink, nextRendered[w] < o.rendered.count, o.rendered[nextRendered[w]].index == i {
+                        let start = nextRendered[w] == 0 ? 0 : o.rendered[nextRendered[w] - 1].end
+                        let end = o.rendered[nextRendered[w]].end
+                        try o.bytes.withUnsafeBytes { try rawSink.write(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+                        nextRendered[w] += 1
+                    }
                     while nextRec[w] < o.recommendations.count, o.recommendations[nextRec[w]].index == i {
                         try adapter.write(o.recommendations[nextRec[w]].recommendation)
                         nextRec[w] += 1

@@ -253,6 +253,9 @@ final class Outputs {
     private var sinks: [ByteSink] = []
     private var liveSinks: [ByteSink] = []
     private var ownedFDs: [Int32] = []
+    /// The sink, when the only output is JSON lines: then lines rendered elsewhere
+    /// (on worker threads) can be written as bytes, the same bytes the adapter would write.
+    private(set) var soleJSONLinesSink: ByteSink?
 
     init(_ targets: [OutputTarget], settings: OutputSettings) throws {
         var adapters: [any OutputAdapter] = []
@@ -268,6 +271,7 @@ final class Outputs {
             adapters.append(target.format.makeAdapter(sink: sink, settings: s))
         }
         adapter = FanOutAdapter(adapters)
+        if targets.count == 1, targets[0].format == .jsonl { soleJSONLinesSink = sinks[0] }
     }
 
     func flushLive() throws { for s in liveSinks { try s.flush() } }

@@ -146,7 +146,10 @@ struct Mix {
     /// The raw `"value":{...}` object of the first `limit` lines of `channel`.
     func values(of channel: String, limit: Int) -> [String] {
         var out: [String] = []
+        let decoder = LineDecoder(channels: .standard(AttuneConfiguration()))
         for i in 0..<lines where out.count < limit {
+            // Only lines that decode: the mixes hold some bad lines on purpose.
+            guard case .success = decoder.decode(line(i)) else { continue }
             let l = Array(line(i).utf8)
             guard find(Array("\"channel\":\"\(channel)\"".utf8), in: l) != nil,
                   let r = find(Array("\"value\":".utf8), in: l) else { continue }
@@ -158,27 +161,28 @@ struct Mix {
 
 // MARK: - 1. json-c parse-only
 
-func parseOnly(_ mix: Mix, reps: Int) -> (linesPerSecond: Double, mbPerSecond: Double, mallocsPerLine: Double) {
-    var seconds: [Double] = []
+func parseOnly(_ mix: Mix, reps: Int) -> (linesPerSecond: Double, linesPerCPUSecond: Double, mbPerSecond: Double, mallocsPerLine: Double) {
+    var seconds: [Double] = [], cpuSeconds: [Double] = []
     var mallocsPerLine = 0.0
     mix.bytes.withUnsafeBytes { raw in
         let base = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
         for rep in 0...reps {
             var checksum = 0.0
             let m0 = bench_malloc_calls()
-            let t0 = bench_now_ns()
+            let t0 = bench_now_ns(), c0 = bench_thread_cpu_ns()
             let objects = bench_jsonc_parse(base, mix.starts, mix.lengths, mix.lines, &checksum)
-            let t1 = bench_now_ns()
+            let t1 = bench_now_ns(), c1 = bench_thread_cpu_ns()
             if rep == 0 {
                 mallocsPerLine = Double(bench_malloc_calls() - m0) / Double(mix.lines)
                 precondition(objects > 0 && checksum != 0)
                 continue
             }
             seconds.append(Double(t1 - t0) / 1e9)
+            cpuSeconds.append(Double(c1 - c0) / 1e9)
         }
     }
     let s = median(seconds)
-    return (Double(mix.lines) / s, Double(mix.bytes.count) / s / 1e6, mallocsPerLine)
+    return (Double(mix.lines) / s, Double(mix.lines) / median(cpuSeconds), Double(mix.bytes.count) / s / 1e6, mallocsPerLine)
 }
 
 // MARK: - 2. attune run, end to end
@@ -318,7 +322,10 @@ func latency(realistic: Mix, text: Mix) -> [LatencyResult] {
             }
         }
         let mallocs = Double(bench_malloc_calls() - m0) / Double(count)
-        precondition(produced == count, "\(kind): \(produced) recommendations for \(count) events")
+        if produced != count {
+            let first = String(decoding: set.bytes[set.spans[0].0..<set.spans[0].0 + set.spans[0].1], as: UTF8.self)
+            fail("\(kind): \(produced) recommendations for \(count) events (\(e.counts.rejected) rejected); first line: \(first); \(String(describing: engineDecode(first)))")
+        }
         samples.sort()
         results.append(LatencyResult(kind: kind, events: count, p50: percentile(samples, 50) / 1000, p99: percentile(samples, 99) / 1000,
                                      p999: percentile(samples, 99.9) / 1000, max: Double(samples.last!) / 1000, mallocsPerEvent: mallocs))
@@ -381,7 +388,7 @@ func memory(sessions k: Int, realistic: Mix, text: Mix) {
     }
     let heap1 = bench_heap_in_use()
     precondition(e.bus.openSessions == k + 1)
-    print("\(k) \(Double(heap1 - heap0) / Double(k)) \(bench_peak_rss_kib()) \(bench_rss_kib())")
+    print("\(k) \(Double(Int64(heap1) - Int64(heap0)) / Double(k)) \(bench_peak_rss_kib()) \(bench_rss_kib())")
 }
 
 func memoryInChild(sessions: Int, realistic: String, text: String) -> (perSession: Double, peakKiB: Double) {
@@ -413,6 +420,10 @@ func memoryInChild(sessions: Int, realistic: String, text: String) -> (perSessio
     return (per, peak)
 }
 
+func engineDecode(_ line: String) -> Result<InputEvent, LineError> {
+    LineDecoder(channels: .standard(AttuneConfiguration())).decode(line)
+}
+
 // MARK: - Main
 
 let args = Arguments(CommandLine.arguments.dropFirst())
@@ -420,6 +431,11 @@ switch args.positional.first {
 case "memory":
     guard args.positional.count > 1, let k = Int(args.positional[1]) else { fail("memory K") }
     memory(sessions: k, realistic: Mix(name: "realistic", path: args.required("realistic")), text: Mix(name: "text", path: args.required("text")))
+
+case "sizes":
+    // Inline sizes of the public value types a session holds (bytes).
+    print("Recommendation \(MemoryLayout<Recommendation>.size), FusedState \(MemoryLayout<FusedState>.size), TrackSnapshot \(MemoryLayout<TrackSnapshot>.size), Decision \(MemoryLayout<Decision>.size), TagLevel \(MemoryLayout<TagLevel>.size), InputEvent \(MemoryLayout<InputEvent>.size), Cue \(MemoryLayout<Cue>.size), VoiceChannel.State \(MemoryLayout<VoiceChannel.State>.size), VoiceChannel \(MemoryLayout<VoiceChannel>.size), TextChannel \(MemoryLayout<TextChannel>.size), PostureChannel \(MemoryLayout<PostureChannel>.size), PostureChannel.State \(MemoryLayout<PostureChannel.State>.size), RunningBaseline \(MemoryLayout<RunningBaseline>.size)")
+
 
 case "all":
     let binary = args.required("attune")
@@ -433,16 +449,21 @@ case "all":
     print("")
 
     print("## 1. json-c parse-only (C loop: one reused tokener, json_tokener_parse_ex on pointer+length, read t, channel, a number)")
-    var parseRates: [String: Double] = [:]
+    var parseRates: [String: Double] = [:], parseCPURates: [String: Double] = [:], parseMallocs: [String: Double] = [:]
     var rows: [[String]] = []
     for m in mixes {
         let r = parseOnly(m, reps: reps)
         parseRates[m.name] = r.linesPerSecond
-        rows.append([m.name, grouped(m.lines), fmt(Double(m.bytes.count) / Double(m.lines), 0), grouped(Int(r.linesPerSecond)), fmt(r.mbPerSecond), fmt(r.mallocsPerLine)])
+        parseCPURates[m.name] = r.linesPerCPUSecond
+        parseMallocs[m.name] = r.mallocsPerLine
+        rows.append([m.name, grouped(m.lines), fmt(Double(m.bytes.count) / Double(m.lines), 0), grouped(Int(r.linesPerSecond)),
+                     grouped(Int(r.linesPerCPUSecond)), fmt(r.mbPerSecond), fmt(r.mallocsPerLine)])
     }
-    table(["mix", "lines", "bytes/line", "lines/s", "MB/s", "mallocs/line"], rows)
+    table(["mix", "lines", "bytes/line", "lines/s (wall)", "lines per CPU-s", "MB/s (wall)", "mallocs/line"], rows)
 
     print("## 2. attune run end to end (release binary, stdin from a file, stdout to /dev/null)")
+    print("Rates by wall time; 'per CPU-s' divides by the process's user+sys time instead, which other")
+    print("load on the machine inflates less. Fractions: of the parse-only rate measured the same way.")
     rows = []
     for m in mixes {
         var single: [String: Double] = [:]
@@ -451,13 +472,17 @@ case "all":
                 let r = endToEnd(binary, m, emit: emit, threads: t, reps: reps)
                 if t == 1 { single[emit] = r.linesPerSecond }
                 let speedup = single[emit].map { fmt(r.linesPerSecond / $0, 2) + "x" } ?? "-"
+                let perCPU = Double(m.lines) / r.cpu
                 rows.append([m.name, emit, "\(t)", grouped(Int(r.linesPerSecond)),
                              fmt(Double(m.bytes.count) / Double(m.lines) * r.linesPerSecond / 1e6),
-                             fmt(100 * r.linesPerSecond / parseRates[m.name]!) + " %", speedup, fmt(r.cpu, 2)])
+                             fmt(100 * r.linesPerSecond / parseRates[m.name]!) + " %", speedup,
+                             grouped(Int(perCPU)), fmt(100 * perCPU / parseCPURates[m.name]!) + " %"])
             }
         }
     }
-    table(["mix", "--emit", "threads", "lines/s", "MB/s", "of parse-only", "vs 1 thread", "CPU s"], rows)
+    table(["mix", "--emit", "threads", "lines/s", "MB/s", "of parse-only", "vs 1 thread", "lines per CPU-s", "of parse-only (CPU)"], rows)
+    print("load average now: \(loadAverage())")
+    print("")
 
     print("## 3. Per-event latency in process, ingest to recommendation (--emit every, JSON written to a buffer; 200 warm sessions)")
     let realistic = mixes[0], text = mixes[1]
@@ -468,6 +493,7 @@ case "all":
 
     print("## Mallocs per line, realistic mix (steady state)")
     rows = mallocProfile(realistic, lines: 200_000).map { [$0.0, fmt($0.1, 1)] }
+    rows.insert(["json-c parse alone (section 1)", fmt(parseMallocs[realistic.name]!, 1)], at: 0)
     table(["stage", "mallocs/line"], rows)
 
     print("## 4. Memory (each size in its own process; 10 events per session on every channel from both people)")

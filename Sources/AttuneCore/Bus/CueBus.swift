@@ -28,6 +28,9 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     private var sessions: [String: Int] = [:]
     private var store: [Session?] = []
     private var freeSlots: [Int] = []
+    /// The snapshot of the event being applied, rebuilt in place for every event of every
+    /// session, so its arrays keep their storage (one for the bus, not one per session).
+    private var fused = FusedState()
     private var nextSessionOrder = 0
     private var arrivals = 0
     /// Emitted and not yet drained, in emission order.
@@ -149,9 +152,8 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         var slots: [(any ChannelSlot)?]
         var fusion: Fusion.State
         var policy: Policy.State
-        var last: Recommendation?
-        /// The last snapshot, rebuilt in place on every event so its arrays keep their storage.
-        var fused = FusedState()
+        /// With `emit: final`, the last recommendation (0 or 1; an array keeps the session small otherwise).
+        var last: [Recommendation] = []
 
         mutating func insert(_ p: Pending) {
             // Mostly in order: scan from the back.
@@ -174,7 +176,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
             let p = session.pending.removeFirst()
             apply(p, late: false, to: &session, name: name)
         }
-        if configuration.emit == .final, let last = session.last {
+        if configuration.emit == .final, let last = session.last.last {
             emit(last)
         }
         counts.sessionsClosed += 1
@@ -203,14 +205,16 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
             eventName = c.kind.rawValue
         }
         counts.applied += 1
-        fusion.snapshot(session.fusion, into: &session.fused)
-        let decision = policy.decide(session.fused, state: &session.policy)
+        fusion.snapshot(session.fusion, into: &fused)
+        let decision = policy.decide(fused, state: &session.policy)
         let r = Recommendation(t: t, session: name, line: p.event.line, event: eventName, source: source,
-                               late: late, decision: decision, state: session.fused)
+                               late: late, decision: decision, state: fused)
         switch configuration.emit {
         case .every: emit(r)
         case .change: if decision.changed { emit(r) }
-        case .final: session.last = r
+        case .final:
+            session.last.removeAll(keepingCapacity: true)
+            session.last.append(r)
         }
     }
 

@@ -133,6 +133,11 @@ public struct KalmanFusion: FusionStage {
         state.other.snapshot(into: &out.other, configuration: c, t: state.t)
         state.listener.snapshot(into: &out.listener, configuration: c, t: state.t)
         let totalWords = state.other.words + state.listener.words
+        // `out` is reused: every field is written on every call, these included.
+        out.other.talkShare = 0
+        out.listener.talkShare = 0
+        out.other.talkShareWeight = 0
+        out.listener.talkShareWeight = 0
         if totalWords > 0.5 {
             out.other.talkShare = state.other.words / totalWords
             out.listener.talkShare = state.listener.words / totalWords

@@ -88,7 +88,7 @@ public struct Decision: Sendable, Hashable {
         get {
             switch reasons {
             case .written(let r): return r
-            case .ranked(let items, let maxReasons): return items.reasons(max: maxReasons)
+            case .deferred(let d): return d.reasons
             }
         }
         set { reasons = .written(newValue) }
@@ -98,7 +98,7 @@ public struct Decision: Sendable, Hashable {
 
     private enum Reasons: Sendable {
         case written([Reason])
-        case ranked([RankedReason], max: Int)
+        case deferred(DeferredReasons)
     }
     private var reasons: Reasons
 
@@ -111,12 +111,12 @@ public struct Decision: Sendable, Hashable {
         self.changed = changed
     }
 
-    init(mode: Mode, confidence: Double, scores: ModeScores, risk: Bool, ranked: [RankedReason], maxReasons: Int, changed: Bool) {
+    init(mode: Mode, confidence: Double, scores: ModeScores, risk: Bool, deferred: DeferredReasons, changed: Bool) {
         self.mode = mode
         self.confidence = confidence
         self.scores = scores
         self.risk = risk
-        self.reasons = .ranked(ranked, max: maxReasons)
+        self.reasons = .deferred(deferred)
         self.changed = changed
     }
 

@@ -12,22 +12,20 @@ import Glibc
 ///   stay present, check in, comfort.
 public struct ScoringPolicy: ResponsePolicy {
     public var configuration: PolicyConfiguration {
-        didSet { featureWeights = FeatureWeights(configuration.weights) }
+        didSet { tables = ScoringTables(configuration) }
     }
-    /// The state features' weights, looked up once instead of hashed on every event.
-    private var featureWeights: FeatureWeights
+    /// The configuration with the state features' weights looked up once; shared by reference
+    /// with the decisions, which work out their reasons from it when asked.
+    private var tables: ScoringTables
 
     public init(configuration: PolicyConfiguration = .init()) {
         self.configuration = configuration
-        self.featureWeights = FeatureWeights(configuration.weights)
+        self.tables = ScoringTables(configuration)
     }
 
     public struct State: Sendable {
         var mode: Mode?
         var since: Double = 0
-        /// Scratch, kept between events so deciding allocates nothing once it has grown.
-        var contributions: [Contribution] = []
-        var ranked: [RankedReason] = []
     }
 
     public func makeState() -> State { State() }
@@ -35,38 +33,12 @@ public struct ScoringPolicy: ResponsePolicy {
     public func decide(_ fused: FusedState, state: inout State) -> Decision {
         let c = configuration
         var scores = c.bias
-        // Contributions per mode, kept to explain the winner. Their words are
-        // a recipe, written out only if someone reads `because`.
-        state.contributions.removeAll(keepingCapacity: true)
-
-        func add(_ feature: String, _ value: Double, _ weights: ModeScores?, channel: String, text: ReasonText) {
-            guard value > 0, let w = weights else { return }
+        tables.forEachContribution(of: fused) { _, value, w, _, _ in
             for mode in Mode.allCases where w[mode] != 0 {
                 scores[mode] += w[mode] * value
             }
-            state.contributions.append(Contribution(feature: feature, value: value, weights: w, channel: channel, text: text))
         }
-
         let o = fused.other
-        let fw = featureWeights
-        for tag in o.tags {
-            add(tag.name, tag.level, c.weights[tag.name], channel: tag.channel, text: .tag(channel: tag.channel, reason: tag.reason))
-        }
-        add("negative_valence", max(0, -o.valence), fw.negativeValence, channel: "fusion", text: .valence(o.valence, sd: o.valenceSD))
-        add("positive_valence", max(0, o.valence), fw.positiveValence, channel: "fusion", text: .valence(o.valence, sd: o.valenceSD))
-        add("high_arousal", max(0, o.arousal), fw.highArousal, channel: "fusion", text: .arousal(o.arousal))
-        add("low_arousal", max(0, -o.arousal), fw.lowArousal, channel: "fusion", text: .arousal(o.arousal))
-        add("expressed_emotion", o.coverage * abs(o.valence), fw.expressedEmotion, channel: "fusion",
-            text: .expressed(valence: o.valence, coverage: o.coverage))
-        add("low_coverage", 1 - o.coverage, fw.lowCoverage, channel: "fusion", text: .coverage(o.coverage, noCues: o.cues == 0))
-        add("incongruence", fused.incongruence, fw.incongruence, channel: "fusion", text: .incongruence(fused.incongruenceDetail))
-        add("other_flooded", o.flooded, fw.otherFlooded, channel: "fusion",
-            text: .flooded(listener: false, tag: o.floodedTag, arousal: o.arousal, valence: o.valence))
-        let l = fused.listener
-        add("self_flooded", l.flooded, fw.selfFlooded, channel: "self",
-            text: .flooded(listener: true, tag: l.floodedTag, arousal: l.arousal, valence: l.valence))
-        add("self_talk_share", clamp((l.talkShare - 0.5) * 2, 0, 1) * l.talkShareWeight, fw.selfTalkShare, channel: "self",
-            text: .talkShare(l.talkShare))
 
         let risk = o.level(of: c.riskTag) >= c.riskLevel
         func allowed(_ mode: Mode) -> Bool { !(risk && mode == .space) }
@@ -98,39 +70,78 @@ public struct ScoringPolicy: ResponsePolicy {
         let share = 1 / z
         let confidence = clamp(share * (1 - c.uncertaintyPenalty * (1 - o.coverage)), 0, 1)
 
-        state.ranked.removeAll(keepingCapacity: true)
-        for item in state.contributions {
-            let w = item.weights[chosen] * item.value
-            if w > 0.005 { state.ranked.append(RankedReason(feature: item.feature, channel: item.channel, weight: w, text: item.text)) }
-        }
-        state.ranked.sort { a, b in a.weight != b.weight ? a.weight > b.weight : a.feature < b.feature }
+        // The reasons are not ranked here: most decisions are never printed. The decision keeps
+        // the state (its arrays shared, not copied) and works them out if `because` is read.
         return Decision(mode: chosen, confidence: confidence, scores: scores, risk: risk,
-                        ranked: state.ranked, maxReasons: c.maxReasons, changed: changed)
+                        deferred: DeferredReasons(fused: fused, chosen: chosen, tables: tables), changed: changed)
+    }
+}
+
+/// A policy configuration prepared for scoring. Immutable, so decisions can share it.
+final class ScoringTables: Sendable {
+    let configuration: PolicyConfiguration
+    let negativeValence, positiveValence, highArousal, lowArousal, expressedEmotion, lowCoverage,
+        incongruence, otherFlooded, selfFlooded, selfTalkShare: ModeScores?
+
+    init(_ c: PolicyConfiguration) {
+        configuration = c
+        let w = c.weights
+        negativeValence = w["negative_valence"]
+        positiveValence = w["positive_valence"]
+        highArousal = w["high_arousal"]
+        lowArousal = w["low_arousal"]
+        expressedEmotion = w["expressed_emotion"]
+        lowCoverage = w["low_coverage"]
+        incongruence = w["incongruence"]
+        otherFlooded = w["other_flooded"]
+        selfFlooded = w["self_flooded"]
+        selfTalkShare = w["self_talk_share"]
     }
 
-    struct Contribution: Sendable {
-        var feature: String
-        var value: Double
-        var weights: ModeScores
-        var channel: String
-        var text: ReasonText
-    }
-
-    private struct FeatureWeights: Sendable {
-        var negativeValence, positiveValence, highArousal, lowArousal, expressedEmotion, lowCoverage,
-            incongruence, otherFlooded, selfFlooded, selfTalkShare: ModeScores?
-        init(_ w: [String: ModeScores]) {
-            negativeValence = w["negative_valence"]
-            positiveValence = w["positive_valence"]
-            highArousal = w["high_arousal"]
-            lowArousal = w["low_arousal"]
-            expressedEmotion = w["expressed_emotion"]
-            lowCoverage = w["low_coverage"]
-            incongruence = w["incongruence"]
-            otherFlooded = w["other_flooded"]
-            selfFlooded = w["self_flooded"]
-            selfTalkShare = w["self_talk_share"]
+    /// Every feature with a positive value and weights, in a fixed order (scores are summed in it):
+    /// the other person's tags, then the state features.
+    func forEachContribution(of fused: FusedState,
+                             _ body: (_ feature: String, _ value: Double, _ weights: ModeScores, _ channel: String, _ text: ReasonText) -> Void) {
+        func add(_ feature: String, _ value: Double, _ weights: ModeScores?, channel: String, text: @autoclosure () -> ReasonText) {
+            guard value > 0, let w = weights else { return }
+            body(feature, value, w, channel, text())
         }
+        let o = fused.other
+        for tag in o.tags {
+            add(tag.name, tag.level, configuration.weights[tag.name], channel: tag.channel, text: .tag(channel: tag.channel, reason: tag.reason))
+        }
+        add("negative_valence", max(0, -o.valence), negativeValence, channel: "fusion", text: .valence(o.valence, sd: o.valenceSD))
+        add("positive_valence", max(0, o.valence), positiveValence, channel: "fusion", text: .valence(o.valence, sd: o.valenceSD))
+        add("high_arousal", max(0, o.arousal), highArousal, channel: "fusion", text: .arousal(o.arousal))
+        add("low_arousal", max(0, -o.arousal), lowArousal, channel: "fusion", text: .arousal(o.arousal))
+        add("expressed_emotion", o.coverage * abs(o.valence), expressedEmotion, channel: "fusion",
+            text: .expressed(valence: o.valence, coverage: o.coverage))
+        add("low_coverage", 1 - o.coverage, lowCoverage, channel: "fusion", text: .coverage(o.coverage, noCues: o.cues == 0))
+        add("incongruence", fused.incongruence, incongruence, channel: "fusion", text: .incongruence(fused.incongruenceDetail))
+        add("other_flooded", o.flooded, otherFlooded, channel: "fusion",
+            text: .flooded(listener: false, tag: o.floodedTag, arousal: o.arousal, valence: o.valence))
+        let l = fused.listener
+        add("self_flooded", l.flooded, selfFlooded, channel: "self",
+            text: .flooded(listener: true, tag: l.floodedTag, arousal: l.arousal, valence: l.valence))
+        add("self_talk_share", clamp((l.talkShare - 0.5) * 2, 0, 1) * l.talkShareWeight, selfTalkShare, channel: "self",
+            text: .talkShare(l.talkShare))
+    }
+}
+
+/// What a ``Decision``'s reasons are worked out from, when they are read.
+struct DeferredReasons: Sendable {
+    let fused: FusedState
+    let chosen: Mode
+    let tables: ScoringTables
+
+    var reasons: [Reason] {
+        var ranked: [RankedReason] = []
+        tables.forEachContribution(of: fused) { feature, value, w, channel, text in
+            let weight = w[chosen] * value
+            if weight > 0.005 { ranked.append(RankedReason(feature: feature, channel: channel, weight: weight, text: text)) }
+        }
+        ranked.sort { a, b in a.weight != b.weight ? a.weight > b.weight : a.feature < b.feature }
+        return ranked.reasons(max: tables.configuration.maxReasons)
     }
 }
 

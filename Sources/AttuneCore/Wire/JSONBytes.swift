@@ -54,6 +54,11 @@ struct JSONBytes {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Appends to an existing buffer (the caller should drop its own reference, or appending copies it).
+    init(adopting bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
     @inline(__always) mutating func raw(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }

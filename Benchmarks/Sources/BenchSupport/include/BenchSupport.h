@@ -22,5 +22,7 @@ uint64_t bench_peak_rss_kib(void);
 uint64_t bench_rss_kib(void);
 /// CLOCK_MONOTONIC in nanoseconds.
 uint64_t bench_now_ns(void);
+/// This thread's CPU time in nanoseconds (CLOCK_THREAD_CPUTIME_ID).
+uint64_t bench_thread_cpu_ns(void);
 
 #endif
