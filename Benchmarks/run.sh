@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Attune benchmark and prints one report (see Protocols/performance.md).
 #
-#   Benchmarks/run.sh                 # 300,000-line mixes, 5 timed runs each
+#   Benchmarks/run.sh                 # 200,000-line mixes, 5 timed runs each (about 10 minutes)
 #   LINES=2000000 REPS=7 Benchmarks/run.sh
 #
 # Builds release binaries (the root package's `attune` and this package's
@@ -12,7 +12,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-LINES="${LINES:-300000}"
+LINES="${LINES:-200000}"
 REPS="${REPS:-5}"
 THREADS="${THREADS:-1,2}"
 WORK="${WORK:-/tmp/attune-bench}"
