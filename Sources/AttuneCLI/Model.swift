@@ -2,10 +2,15 @@ import Attune
 
 /// The built-in channels as configured, with a user lexicon for the text channel when given.
 func standardChannels(_ configuration: AttuneConfiguration, lexicon path: String?) throws -> ChannelRegistry {
-    guard let path else { return .standard(configuration) }
+    .standard(configuration, lexicon: try loadLexicon(path))
+}
+
+/// The user lexicon from `--lexicon`, parsed once (each thread of `attune run --threads` builds its channels from it).
+func loadLexicon(_ path: String?) throws -> UserLexicon {
+    guard let path else { return .empty }
     let text = try readWholeFile(path)
     do {
-        return .standard(configuration, lexicon: try TextChannel.parseLexiconTSV(text))
+        return try TextChannel.parseLexiconTSV(text)
     } catch {
         throw CLIError("\(path): \(error)")
     }

@@ -66,13 +66,23 @@ extension AttuneCommand {
 
         // Exec plugins (--plugin NAME=COMMAND, --plugin-timeout): see PluginOptions.swift.
         @OptionGroup var pluginOptions: PluginOptions
+
+        @Option(help: ArgumentHelp("Threads decoding and applying lines (default: the number of cores). Output is the same for any number; sessions are spread over the threads, each session's events stay in order. With --plugin, one thread (a plugin is one process).", valueName: "n"))
+        var threads: Int?
+
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
             if let m = maxLateness, !(m >= 0 && m.isFinite) {
                 throw ValidationError("--max-lateness must be a number >= 0")
             }
+            if let threads, !(1...256).contains(threads) {
+                throw ValidationError("--threads must be 1...256")
+            }
         }
+
+        /// `--threads`, or the number of online cores.
+        var threadCount: Int { threads ?? max(1, min(64, sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
         func run() throws {
             var configuration = try loadConfiguration(config)
@@ -80,17 +90,26 @@ extension AttuneCommand {
             if let maxLateness { configuration.bus.maxLateness = maxLateness }
             let plugins = try pluginOptions.start()
             defer { plugins.shutdown() }
-            let channels = plugins.registering(into: try standardChannels(configuration, lexicon: lexicon))
-            let code = try runEngine(configuration: configuration, channels: channels, plugins: plugins)
+            let userLexicon = try loadLexicon(lexicon)
+            let channels = plugins.registering(into: .standard(configuration, lexicon: userLexicon))
+            // Exec plugins are processes with one pipe each: they cannot be shared by several
+            // threads or copied per thread, so with --plugin the run takes one thread.
+            let code = try runEngine(configuration: configuration, channels: channels, plugins: plugins,
+                                     makeChannels: plugins.plugins.isEmpty ? { .standard($0, lexicon: userLexicon) } : nil,
+                                     threads: plugins.plugins.isEmpty ? threadCount : 1)
             if code != 0 { throw ExitCode(code) }
         }
 
         /// `pace` (for `attune replay`) sees each line before it is ingested and may wait; it gets
         /// a function that flushes the outputs, to call before waiting. `plugins`: the --plugin
-        /// processes, whose failures are reported as they happen.
+        /// processes, whose failures are reported as they happen. `threads` above 1 runs on
+        /// that many threads (see `runParallel`), each with its own registry from `makeChannels`
+        /// when given (each a copy of `channels`, which must then hold no shared process).
         func runEngine(configuration: AttuneConfiguration, channels: ChannelRegistry,
                        pace: ((UnsafeRawBufferPointer, _ flush: () throws -> Void) throws -> Void)? = nil,
-                       plugins: ExecPluginSet = .init()) throws -> Int32 {
+                       plugins: ExecPluginSet = .init(),
+                       makeChannels: ((AttuneConfiguration) -> ChannelRegistry)? = nil,
+                       threads: Int = 1) throws -> Int32 {
             var engine = StandardEngine(configuration: configuration, channels: channels)
             let inputFD: Int32
             if let file, file != "-" {
@@ -105,8 +124,12 @@ extension AttuneCommand {
 
             let outputs = try Outputs(output.targets(), settings: OutputSettings(priorSD: configuration.fusion.priorSD))
             defer { outputs.close() }
-            var adapter = outputs.adapter
             Signals.install()
+            if pace == nil && threads > 1 && plugins.plugins.isEmpty {
+                return try runParallel(threads: threads, configuration: configuration, channels: channels, makeChannels: makeChannels,
+                                       inputFD: inputFD, rejectSink: rejectSink, outputs: outputs)
+            }
+            var adapter = outputs.adapter
 
             var reader = LineReader(fd: inputFD, maxLine: configuration.bus.limits.maxLineBytes)
             var strictFailure = false
@@ -265,6 +288,9 @@ final class Outputs {
     private var sinks: [ByteSink] = []
     private var liveSinks: [ByteSink] = []
     private var ownedFDs: [Int32] = []
+    /// The sink, when the only output is JSON lines: then lines rendered elsewhere
+    /// (on worker threads) can be written as bytes, the same bytes the adapter would write.
+    private(set) var soleJSONLinesSink: ByteSink?
 
     init(_ targets: [OutputTarget], settings: OutputSettings) throws {
         var adapters: [any OutputAdapter] = []
@@ -280,6 +306,7 @@ final class Outputs {
             adapters.append(target.format.makeAdapter(sink: sink, settings: s))
         }
         adapter = FanOutAdapter(adapters)
+        if targets.count == 1, targets[0].format == .jsonl { soleJSONLinesSink = sinks[0] }
     }
 
     func flushLive() throws { for s in liveSinks { try s.flush() } }

@@ -25,8 +25,14 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     /// Scores the listener's responses and tracks ruptures and repairs, per session.
     public let feedback: FeedbackTracker
 
-    private var sessions: [String: Session] = [:]
-    private var nextSessionOrder = 0
+    /// Open sessions: name -> slot in `store`. One hash lookup per event; the
+    /// session itself is moved out of its slot and back, never copied.
+    private var sessions: [String: Int] = [:]
+    private var store: [Session?] = []
+    private var freeSlots: [Int] = []
+    /// The snapshot of the event being applied, rebuilt in place for every event of every
+    /// session, so its arrays keep their storage (one for the bus, not one per session).
+    private var fused = FusedState()
     private var arrivals = 0
     /// (session, arrival) of every event within the last `idleEvents`, oldest first,
     /// from `idleHead` on: the eviction candidates, in a deterministic order.
@@ -70,10 +76,63 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     public var openSessions: Int { sessions.count }
 
     /// Takes one event. Recommendations it causes are collected for ``drain()``.
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func push(_ event: InputEvent) {
-        let name = event.session
-        var session = sessions.removeValue(forKey: name) ?? openSession()
         arrivals += 1
+        if pushNumbered(event), configuration.idleEvents > 0 { closeIdleSessions() }
+    }
+
+    /// Takes one event numbered by the caller, for several buses sharing one input
+    /// (sessions sharded over threads): `arrival` is the event's position among all
+    /// the buses' events, increasing. Idle sessions are not closed here: the caller
+    /// calls ``closeIdleSession(at:)`` after every event of the input (any bus's,
+    /// except `end`), as ``push(_:)`` does, so every bus closes the same sessions at
+    /// the same input positions as one bus taking the whole input would.
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
+    public mutating func push(_ event: InputEvent, arrival: Int) {
+        arrivals = arrival
+        pushNumbered(event)
+    }
+
+    /// Closes the oldest session whose last event is `idleEvents` events old at input
+    /// position `arrival` (see ``push(_:arrival:)``), if there is one, and returns the
+    /// arrival number of that last event (the order one bus would close them in).
+    @discardableResult
+    public mutating func closeIdleSession(at arrival: Int) -> Int? {
+        arrivals = max(arrivals, arrival)
+        guard configuration.idleEvents > 0 else { return nil }
+        let limit = arrivals - configuration.idleEvents
+        defer {
+            if idleHead >= 1024, idleHead * 2 >= idleQueue.count {
+                idleQueue.removeFirst(idleHead)
+                idleHead = 0
+            }
+        }
+        while idleHead < idleQueue.count, idleQueue[idleHead].arrival <= limit {
+            let (name, last) = idleQueue[idleHead]
+            idleHead += 1
+            // A later event of the same session left a newer entry: this one is stale.
+            guard let slot = sessions[name], store[slot]?.lastArrival == last else { continue }
+            finish(session: name)
+            counts.sessionsEvicted += 1
+            return last
+        }
+        return nil
+    }
+
+    /// Applies or buffers an event numbered `arrivals`. Returns false for `end` (the session closed).
+    @discardableResult
+    private mutating func pushNumbered(_ event: InputEvent) -> Bool {
+        let name = event.session
+        let slot: Int
+        if let i = sessions[name] {
+            slot = i
+        } else {
+            slot = freeSlots.popLast() ?? { store.append(nil); return store.count - 1 }()
+            store[slot] = openSession()
+            sessions[name] = slot
+        }
+        var session = store[slot].take()!
         let pending = Pending(event: event, arrival: arrivals)
         if event.t < session.clock {
             // Too late to put in order: apply now, at the session's clock, and say so.
@@ -92,42 +151,44 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         session.lastArrival = arrivals
         if case .control(let c) = event, c.kind == .end {
             close(&session, name: name)
-        } else {
-            sessions[name] = session
-            if configuration.idleEvents > 0 {
-                idleQueue.append((name, arrivals))
-                closeIdleSessions()
-            }
+            sessions[name] = nil
+            freeSlots.append(slot)
+            return false
         }
+        store[slot] = consume session
+        if configuration.idleEvents > 0 { idleQueue.append((name, arrivals)) }
+        return true
     }
 
     /// Closes the sessions whose last event is `idleEvents` events old, oldest first.
     private mutating func closeIdleSessions() {
-        let limit = arrivals - configuration.idleEvents
-        while idleHead < idleQueue.count, idleQueue[idleHead].arrival <= limit {
-            let (name, arrival) = idleQueue[idleHead]
-            idleHead += 1
-            // A later event of the same session left a newer entry: this one is stale.
-            guard sessions[name]?.lastArrival == arrival, var session = sessions.removeValue(forKey: name) else { continue }
-            close(&session, name: name)
-            counts.sessionsEvicted += 1
-        }
-        if idleHead >= 1024, idleHead * 2 >= idleQueue.count {
-            idleQueue.removeFirst(idleHead)
-            idleHead = 0
-        }
+        while closeIdleSession(at: arrivals) != nil {}
     }
 
     /// End of input: applies everything still buffered, session by session in
     /// the order sessions first appeared, and closes them.
     public mutating func finish() {
-        // Sort (order, name) pairs, not the sessions: sorting the dictionary's elements
+        for (_, name) in openSessionsInOrder { finish(session: name) }
+    }
+
+    /// The open sessions, in the order they first appeared (the order ``finish()`` closes
+    /// them in), each with the arrival number of the event that opened it.
+    public var openSessionsInOrder: [(order: Int, name: String)] {
+        // Sort (order, name) pairs, not the sessions: sorting the sessions themselves
         // would copy every session's state at once (peak memory doubled at end of input).
-        let names = sessions.map { ($0.value.order, $0.key) }.sorted { $0.0 < $1.0 }.map(\.1)
-        for name in names {
-            guard var session = sessions.removeValue(forKey: name) else { continue }
-            close(&session, name: name)
-        }
+        sessions.map { (store[$0.value]!.order, $0.key) }.sorted { $0.0 < $1.0 }
+    }
+
+    /// The open sessions' names, in the order they first appeared.
+    public var openSessionNames: [String] { openSessionsInOrder.map(\.name) }
+
+    /// Applies what one session still has buffered and closes it, as if its
+    /// input had ended. Nothing happens for a session that is not open.
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
+    public mutating func finish(session name: String) {
+        guard let slot = sessions.removeValue(forKey: name), var session = store[slot].take() else { return }
+        close(&session, name: name)
+        freeSlots.append(slot)
     }
 
     /// The recommendations emitted since the last drain, in order.
@@ -137,6 +198,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     }
 
     /// Calls `body` for each recommendation emitted since the last drain, without copying the array.
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func drain(_ body: (Recommendation) throws -> Void) rethrows {
         defer { outbox.removeAll(keepingCapacity: true) }
         for r in outbox { try body(r) }
@@ -168,10 +230,23 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         var fusion: Fusion.State
         var policy: Policy.State
         var feedback: FeedbackTracker.State
-        var last: Recommendation?
-        /// The latest decision and the state it was made from: what a listener response is scored against.
-        var lastDecision: Decision?
-        var lastState: FusedState?
+        /// With `emit: final`, the last recommendation (0 or 1; an array keeps the session small otherwise).
+        var last: [Recommendation] = []
+        /// The latest decision, without its reasons: what a listener response is scored against
+        /// (with the fused state it was made from, which is worked out again when needed).
+        var lastDecision: DecisionSummary?
+    }
+
+    /// What a listener response is scored against, kept small (a ``Decision`` carries its state for its reasons).
+    private struct DecisionSummary: Sendable {
+        var mode: Mode
+        var confidence: Double
+        var scores: ModeScores
+        var risk: Bool
+        var changed: Bool
+        var decision: Decision {
+            Decision(mode: mode, confidence: confidence, scores: scores, risk: risk, because: [], changed: changed)
+        }
     }
 
     /// Events sorted by (t, arrival) behind a head index: taking the first is O(1)
@@ -205,8 +280,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
 
     private mutating func openSession() -> Session {
         counts.sessionsOpened += 1
-        nextSessionOrder += 1
-        return Session(order: nextSessionOrder,
+        return Session(order: arrivals,
                        slots: Array(repeating: nil, count: channels.entries.count * Source.allCases.count),
                        fusion: fusion.makeState(), policy: policy.makeState(), feedback: feedback.makeState())
     }
@@ -216,7 +290,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
             session.pending.removeFirst()
             apply(p, late: false, to: &session, name: name)
         }
-        if configuration.emit == .final, let last = session.last {
+        if configuration.emit == .final, let last = session.last.last {
             emit(last)
         }
         if feedbackTotals.count < Self.maxFeedbackTotals {
@@ -228,6 +302,15 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     }
 
     private mutating func apply(_ p: Pending, late: Bool, to session: inout Session, name: String) {
+        // A listener utterance is scored against the last decision and the state it was made from.
+        // That state is the snapshot of the fusion state as it is now, before time moves on (nothing
+        // changes it between events): worked out here, for these cues only, instead of keeping a
+        // copy per event (which would also defeat the in-place snapshot).
+        var prior: FusedState?
+        if session.lastDecision != nil, case .cue(let cue) = p.event, cue.source == .listener,
+           feedback.configuration.utteranceChannels.contains(cue.channel) {
+            prior = fusion.snapshot(session.fusion)
+        }
         let t = max(p.event.t, session.clock)
         if t > session.clock || session.clock == -.infinity {
             fusion.advance(&session.fusion, to: t)
@@ -256,7 +339,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
             }
             if cue.source == .listener, feedback.configuration.utteranceChannels.contains(cue.channel) {
                 response = feedback.score(cues: responseCues, valence: evidence.valence?.value, t: t, line: cue.line,
-                                          decision: session.lastDecision, prior: session.lastState,
+                                          decision: session.lastDecision?.decision, prior: prior,
                                           state: &session.feedback)
             }
             if cue.source == .other && session.feedback.isWatching { before = fusion.snapshot(session.fusion) }
@@ -267,15 +350,15 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
             eventName = c.kind.rawValue
         }
         counts.applied += 1
-        var state = fusion.snapshot(session.fusion)
-        let seen = feedback.observe(before: before ?? state, after: state, source: source, channel: eventName,
+        fusion.snapshot(session.fusion, into: &fused)
+        let seen = feedback.observe(before: before ?? fused, after: fused, source: source, channel: eventName,
                                     state: &session.feedback)
-        state.responses = session.feedback.history
-        let decision = policy.decide(state, state: &session.policy)
-        session.lastDecision = decision
-        session.lastState = state
+        fused.responses = session.feedback.history
+        let decision = policy.decide(fused, state: &session.policy)
+        session.lastDecision = DecisionSummary(mode: decision.mode, confidence: decision.confidence, scores: decision.scores,
+                                               risk: decision.risk, changed: decision.changed)
         var r = Recommendation(t: t, session: name, line: p.event.line, event: eventName, source: source,
-                               late: late, decision: decision, state: state)
+                               late: late, decision: decision, state: fused)
         r.response = response
         r.rupture = seen.rupture
         r.repair = seen.repair
@@ -283,7 +366,9 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         switch configuration.emit {
         case .every: emit(r)
         case .change: if decision.changed || news { emit(r) }
-        case .final: session.last = r
+        case .final:
+            session.last.removeAll(keepingCapacity: true)
+            session.last.append(r)
         }
     }
 

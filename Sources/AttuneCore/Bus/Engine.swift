@@ -11,8 +11,11 @@
 public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
     public private(set) var bus: CueBus<Fusion, Policy>
     private let decoder: LineDecoder
-    private var seenWarnings: Set<String> = []
-    private var warningsCapped = false
+    private var warningGate = WarningGate()
+    /// Pass every plugin warning on, repeats included and uncapped, for a caller that merges
+    /// several engines' warnings and puts them through one ``WarningGate`` itself (`attune run
+    /// --threads`). ``RunCounts/warnings`` counts them either way.
+    public var forwardsAllWarnings = false
     private var newWarnings: [(line: Int, message: String)] = []
     public private(set) var counts = RunCounts()
 
@@ -24,6 +27,7 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
     /// Decodes and pushes one input line (without its newline). The line
     /// number is the count of lines handed in so far.
     @discardableResult
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func ingest(line bytes: UnsafeRawBufferPointer) -> Result<Void, LineError> {
         counts.read += 1
         switch decoder.decode(bytes, line: counts.read) {
@@ -36,6 +40,52 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
         }
     }
 
+    /// Takes a line decoded elsewhere (on another thread, by another ``LineDecoder``),
+    /// counted like ``ingest(line:)``. The line number is the one the decoder was given.
+    @discardableResult
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
+    public mutating func accept(decoded: Result<InputEvent, LineError>) -> Result<Void, LineError> {
+        counts.read += 1
+        switch decoded {
+        case .success(let event):
+            accept(event)
+            return .success(())
+        case .failure(let error):
+            reject(error)
+            return .failure(error)
+        }
+    }
+
+    /// Sharded use (see ``CueBus/push(_:arrival:)``): like ``accept(decoded:)``, with the
+    /// event's position among all the engines' accepted events. Idle sessions are closed
+    /// by ``closeIdleSession(at:)``, not here.
+    @discardableResult
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
+    public mutating func accept(decoded: Result<InputEvent, LineError>, arrival: Int) -> Result<Void, LineError> {
+        counts.read += 1
+        switch decoded {
+        case .success(let event):
+            counts.accepted += 1
+            bus.push(event, arrival: arrival)
+            collectWarnings()
+            syncBusCounts()
+            return .success(())
+        case .failure(let error):
+            reject(error)
+            return .failure(error)
+        }
+    }
+
+    /// Sharded use: closes the oldest idle session at input position `arrival`, if any
+    /// (see ``CueBus/closeIdleSession(at:)``); returns the arrival number of its last event.
+    @discardableResult
+    public mutating func closeIdleSession(at arrival: Int) -> Int? {
+        guard let closed = bus.closeIdleSession(at: arrival) else { return nil }
+        collectWarnings()
+        syncBusCounts()
+        return closed
+    }
+
     @discardableResult
     public mutating func ingest(line: String) -> Result<Void, LineError> {
         var line = line
@@ -45,8 +95,7 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
     /// A line too long to hold: counted and rejected without its bytes.
     public mutating func rejectOverlongLine(length: Int) -> LineError {
         counts.read += 1
-        let error = LineError(line: counts.read, kind: .tooLong,
-                              message: "line is \(length) bytes, over the \(decoder.limits.maxLineBytes)-byte limit")
+        let error = LineError.overlong(line: counts.read, length: length, limit: decoder.limits.maxLineBytes)
         reject(error)
         return error
     }
@@ -76,7 +125,15 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
         return .success(())
     }
 
+    /// Closes one session as if its input had ended (see ``CueBus/finish(session:)``).
+    public mutating func finish(session: String) {
+        bus.finish(session: session)
+        collectWarnings()
+        syncBusCounts()
+    }
+
     /// End of input: flush every session.
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func finish() {
         bus.finish()
         collectWarnings()
@@ -85,6 +142,7 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
 
     public mutating func drain() -> [Recommendation] { bus.drain() }
 
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func drain(_ body: (Recommendation) throws -> Void) rethrows { try bus.drain(body) }
 
     /// Plugin warnings not reported before (each distinct message once per run).
@@ -105,22 +163,17 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
         if error.kind == .blank { counts.blank += 1 }
     }
 
-    /// Distinct warning messages remembered (so each is printed once). Beyond this, new
-    /// messages are counted but not printed: hostile input (a million distinct unknown
-    /// labels) must not grow memory or flood standard error.
-    public static var maxDistinctWarnings: Int { 1000 }
+    /// Distinct warning messages remembered (see ``WarningGate``).
+    public static var maxDistinctWarnings: Int { WarningGate.maxDistinct }
 
     private mutating func collectWarnings() {
         for w in bus.drainWarnings() {
             counts.warnings += 1
-            if seenWarnings.count >= Self.maxDistinctWarnings {
-                if !warningsCapped {
-                    warningsCapped = true
-                    newWarnings.append((w.line, "more than \(Self.maxDistinctWarnings) distinct warnings; further ones are counted, not printed"))
-                }
-                continue
+            if forwardsAllWarnings {
+                newWarnings.append(w)
+            } else if let shown = warningGate.admit(w) {
+                newWarnings.append(shown)
             }
-            if seenWarnings.insert(w.message).inserted { newWarnings.append(w) }
         }
     }
 
@@ -160,5 +213,31 @@ public struct RunCounts: Sendable, Hashable {
             + ", \(late) late, \(sessions) session\(sessions == 1 ? "" : "s"), \(emitted) recommendation\(emitted == 1 ? "" : "s")"
             + (idleClosed > 0 ? ", \(idleClosed) closed idle" : "")
             + (warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")
+    }
+}
+
+/// Which plugin warnings are printed: each distinct message once, and at most
+/// ``maxDistinct`` distinct ones. Beyond that, new messages are counted but not printed:
+/// hostile input (a million distinct unknown labels) must not grow memory or flood standard error.
+public struct WarningGate: Sendable {
+    public static var maxDistinct: Int { 1000 }
+    /// Printed once, in place of the first warning over the cap.
+    public static var cappedMessage: String {
+        "more than \(maxDistinct) distinct warnings; further ones are counted, not printed"
+    }
+
+    private var seen: Set<String> = []
+    private var capped = false
+
+    public init() {}
+
+    /// What to print for this warning, if anything.
+    public mutating func admit(_ w: (line: Int, message: String)) -> (line: Int, message: String)? {
+        if seen.count >= Self.maxDistinct {
+            if capped { return nil }
+            capped = true
+            return (w.line, Self.cappedMessage)
+        }
+        return seen.insert(w.message).inserted ? w : nil
     }
 }

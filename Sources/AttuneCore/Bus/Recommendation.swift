@@ -121,6 +121,15 @@ extension Recommendation {
         w.raw(",\"cues\":"); w.int(s.cues)
     }
 
+    /// Appends the protocol v1 output line and its newline to `bytes` (no String, no new buffer).
+    public func appendJSONLine(to bytes: inout [UInt8]) {
+        var w = JSONBytes(adopting: bytes)
+        bytes = []
+        writeJSON(into: &w)
+        w.byte(0x0A)
+        bytes = w.bytes
+    }
+
     /// The output line as a String (tests, the C API, embedding).
     public var jsonLine: String {
         var w = JSONBytes()

@@ -13,6 +13,13 @@ public protocol FusionStage: Sendable {
     func apply(_ evidence: Evidence, of cue: Cue, channel: ChannelInfo, to state: inout State)
     /// What the policy and the adapters see.
     func snapshot(_ state: State) -> FusedState
+    /// The same, written over `out`, so a stage can reuse its arrays' storage
+    /// from one event to the next. The default calls ``snapshot(_:)``.
+    func snapshot(_ state: State, into out: inout FusedState)
+}
+
+extension FusionStage {
+    public func snapshot(_ state: State, into out: inout FusedState) { out = snapshot(state) }
 }
 
 /// What the bus tells the fusion stage about a channel.
@@ -93,9 +100,18 @@ public struct FusedState: Sendable, Hashable {
     public var listener = TrackSnapshot()
     /// 0...1: how much the other person's channels disagree (words vs voice vs body).
     public var incongruence: Double = 0
-    /// Why, in words: which channels disagree and how.
-    public var incongruenceReason: String = ""
-    public var incongruenceChannels: String = ""
+    /// Why, in words: which channels disagree and how. Written out when read
+    /// (the fusion stage keeps the values it is made of: this runs on every event).
+    public var incongruenceReason: String {
+        get { incongruenceDetail.reason }
+        set { incongruenceDetail = .written(reason: newValue, channels: incongruenceDetail.channels) }
+    }
+    /// The channels that disagree, `a+b`.
+    public var incongruenceChannels: String {
+        get { incongruenceDetail.channels }
+        set { incongruenceDetail = .written(reason: incongruenceDetail.reason, channels: newValue) }
+    }
+    var incongruenceDetail = IncongruenceDetail.written(reason: "", channels: "")
     public var sync = Synchrony()
     /// Tags that arrived with the cue just applied (new evidence, as opposed to lingering).
     public var freshTags: [String] = []
@@ -103,4 +119,41 @@ public struct FusedState: Sendable, Hashable {
     /// in from the feedback tracker before the policy decides.
     public var responses = ResponseHistory()
     public init() {}
+}
+
+/// What ``FusedState/incongruenceReason`` is made of. Equal when the words are.
+enum IncongruenceDetail: Sendable, Hashable {
+    case written(reason: String, channels: String)
+    /// Two channels' valence readings disagree.
+    case pair(String, Double, String, Double)
+    /// Words minimise while another channel shows distress: the denial's reason,
+    /// the channel, and its reason (a tag's) or its valence (a reading).
+    case denial(String, channel: String, tagReason: String?, valence: Double)
+
+    var reason: String {
+        switch self {
+        case .written(let reason, _): return reason
+        case .pair(let a, let av, let b, let bv): return "\(a) says valence \(signed(av)) but \(b) says \(signed(bv))"
+        case .denial(let why, let channel, let tagReason, let valence):
+            let shown = tagReason ?? "\(channel) valence \(signed(valence))"
+            return "words minimise (\(why)) while \(channel) shows distress (\(shown))"
+        }
+    }
+
+    var channels: String {
+        switch self {
+        case .written(_, let channels): return channels
+        case .pair(let a, _, let b, _): return "\(a)+\(b)"
+        case .denial(_, let channel, _, _): return "text+\(channel)"
+        }
+    }
+
+    static func == (a: IncongruenceDetail, b: IncongruenceDetail) -> Bool {
+        a.reason == b.reason && a.channels == b.channels
+    }
+
+    func hash(into h: inout Hasher) {
+        h.combine(reason)
+        h.combine(channels)
+    }
 }

@@ -63,7 +63,12 @@ public struct KalmanFusion: FusionStage {
     public func apply(_ evidence: Evidence, of cue: Cue, channel: ChannelInfo, to state: inout State) {
         let c = configuration
         let weight = c.reliability(of: channel.name) * clamp(evidence.confidence, 0, 1)
-        var track = state[cue.source]
+        update(&state[cue.source], with: evidence, of: cue, channel: channel, weight: weight)
+        for tag in evidence.tags where tag.strength > 0 { state.fresh.append(tag.name) }
+    }
+
+    private func update(_ track: inout Track, with evidence: Evidence, of cue: Cue, channel: ChannelInfo, weight: Double) {
+        let c = configuration
         track.cues += 1
         if weight > 0 {
             if let r = evidence.valence {
@@ -81,13 +86,11 @@ public struct KalmanFusion: FusionStage {
                 track.weaken(superseded, by: 1 - s)
             }
             track.addTag(tag, strength: s, channel: channel.name, at: cue.t,
-                         halfLife: tag.halfLife ?? c.halfLife(ofTag: tag.name))
-            state.fresh.append(tag.name)
+                         halfLife: tag.halfLife ?? c.halfLife(ofTag: tag.name), configuration: c)
         }
         if cue.channel == "text", let text = cue.value["text"]?.string {
             track.words += Double(wordCount(text))
         }
-        state[cue.source] = track
     }
 
     /// Samples both arousal tracks on a fixed grid of session time (every
@@ -118,12 +121,23 @@ public struct KalmanFusion: FusionStage {
     }
 
     public func snapshot(_ state: State) -> FusedState {
-        let c = configuration
         var out = FusedState()
+        snapshot(state, into: &out)
+        return out
+    }
+
+    /// Rebuilds `out` in place: its tag arrays keep their storage from one event to the next.
+    public func snapshot(_ state: State, into out: inout FusedState) {
+        let c = configuration
         out.t = state.t
-        out.other = state.other.snapshot(configuration: c, t: state.t)
-        out.listener = state.listener.snapshot(configuration: c, t: state.t)
+        state.other.snapshot(into: &out.other, configuration: c, t: state.t)
+        state.listener.snapshot(into: &out.listener, configuration: c, t: state.t)
         let totalWords = state.other.words + state.listener.words
+        // `out` is reused: every field is written on every call, these included.
+        out.other.talkShare = 0
+        out.listener.talkShare = 0
+        out.other.talkShareWeight = 0
+        out.listener.talkShareWeight = 0
         if totalWords > 0.5 {
             out.other.talkShare = state.other.words / totalWords
             out.listener.talkShare = state.listener.words / totalWords
@@ -131,24 +145,25 @@ public struct KalmanFusion: FusionStage {
             out.other.talkShareWeight = weight
             out.listener.talkShareWeight = weight
         }
-        let (inc, why, channels) = state.other.incongruence(configuration: c, t: state.t)
+        let (inc, detail) = state.other.incongruence(configuration: c, t: state.t)
         out.incongruence = inc
-        out.incongruenceReason = why
-        out.incongruenceChannels = channels
+        out.incongruenceDetail = detail
         out.sync = Synchrony(arousalCorrelation: state.sync.correlation, mirroring: mirroring(state.other, state.listener))
-        out.freshTags = state.fresh
-        return out
+        // Element copies, not the array: sharing it would make the next event's
+        // `removeAll(keepingCapacity:)` allocate a new buffer.
+        out.freshTags.removeAll(keepingCapacity: true)
+        out.freshTags.append(contentsOf: state.fresh)
     }
 
     /// Overlap of the two people's current posture tags (Ruzicka similarity of levels).
     private func mirroring(_ a: Track, _ b: Track) -> Double {
         var minSum = 0.0, maxSum = 0.0
-        for tag in a.tags where tag.channel == "posture" {
-            let other = b.tags.first { $0.name == tag.name && $0.channel == "posture" }?.effective ?? 0
+        for tag in a.tags where tag.posture {
+            let other = b.tags.first { $0.posture && $0.name == tag.name }?.effective ?? 0
             minSum += min(tag.effective, other)
             maxSum += max(tag.effective, other)
         }
-        for tag in b.tags where tag.channel == "posture" && !a.tags.contains(where: { $0.name == tag.name && $0.channel == "posture" }) {
+        for tag in b.tags where tag.posture && !a.tags.contains(where: { $0.posture && $0.name == tag.name }) {
             maxSum += tag.effective
         }
         return maxSum > 0 ? minSum / maxSum : 0
@@ -158,7 +173,10 @@ public struct KalmanFusion: FusionStage {
 extension KalmanFusion.State {
     subscript(source: Source) -> Track {
         get { source == .other ? other : listener }
-        set { if source == .other { other = newValue } else { listener = newValue } }
+        // In place: a copy out and back would share the tag arrays and make every mutation copy them.
+        _modify {
+            if source == .other { yield &other } else { yield &listener }
+        }
     }
 }
 
@@ -191,6 +209,12 @@ struct ActiveTag: Sendable {
     var halfLife: Double
     var channel: String
     var reason: String
+    /// Looked up once when the tag arrives, not on every event: the flooding
+    /// weight of this tag, and whether it is a denial or a nonverbal distress tag.
+    var floodWeight: Double?
+    var denial: Bool
+    var distress: Bool
+    var posture: Bool
 
     var effective: Double { 1 - (1 - level) * (1 - held) }
 }
@@ -214,9 +238,12 @@ struct Track: Sendable {
     var words: Double = 0
     var cues: Int = 0
 
-    mutating func addTag(_ tag: CueTag, strength s: Double, channel: String, at t: Double, halfLife: Double) {
+    mutating func addTag(_ tag: CueTag, strength s: Double, channel: String, at t: Double, halfLife: Double,
+                         configuration c: FusionConfiguration) {
         let i = tags.firstIndex { $0.name == tag.name } ?? {
-            tags.append(ActiveTag(name: tag.name, level: 0, held: 0, holdUntil: t, halfLife: halfLife, channel: channel, reason: tag.reason))
+            tags.append(ActiveTag(name: tag.name, level: 0, held: 0, holdUntil: t, halfLife: halfLife, channel: channel, reason: tag.reason,
+                                  floodWeight: c.flooding.tags[tag.name], denial: c.denialTags.contains(tag.name),
+                                  distress: c.nonverbalDistressTags.contains(tag.name), posture: channel == "posture"))
             return tags.count - 1
         }()
         if let until = tag.holdUntil, until > t {
@@ -227,6 +254,7 @@ struct Track: Sendable {
         }
         tags[i].halfLife = halfLife
         tags[i].channel = channel
+        tags[i].posture = channel == "posture"
         tags[i].reason = tag.reason
     }
 
@@ -238,20 +266,19 @@ struct Track: Sendable {
     }
 
     mutating func decayTags(from t0: Double, to t1: Double, configuration c: FusionConfiguration) {
+        // In place: copying a tag out and back costs three String retains and releases per tag per event.
         var i = 0
         while i < tags.count {
-            var tag = tags[i]
-            tag.level *= halving(t1 - t0, tag.halfLife)
-            if tag.held > 0, tag.holdUntil < t1 {
+            tags[i].level *= halving(t1 - t0, tags[i].halfLife)
+            if tags[i].held > 0, tags[i].holdUntil < t1 {
                 // The interval ended between t0 and t1: from then on its strength decays too.
-                let released = tag.held * halving(t1 - max(tag.holdUntil, t0), tag.halfLife)
-                tag.level = 1 - (1 - tag.level) * (1 - released)
-                tag.held = 0
+                let released = tags[i].held * halving(t1 - max(tags[i].holdUntil, t0), tags[i].halfLife)
+                tags[i].level = 1 - (1 - tags[i].level) * (1 - released)
+                tags[i].held = 0
             }
-            if tag.effective < c.tagFloor {
+            if tags[i].effective < c.tagFloor {
                 tags.remove(at: i)
             } else {
-                tags[i] = tag
                 i += 1
             }
         }
@@ -266,8 +293,7 @@ struct Track: Sendable {
         }
     }
 
-    func snapshot(configuration c: FusionConfiguration, t: Double) -> TrackSnapshot {
-        var s = TrackSnapshot()
+    func snapshot(into s: inout TrackSnapshot, configuration c: FusionConfiguration, t: Double) {
         s.valence = valence.mean
         s.valenceSD = valence.variance.squareRoot()
         s.arousal = arousal.mean
@@ -275,29 +301,33 @@ struct Track: Sendable {
         let prior = c.priorSD * c.priorSD
         s.coverage = clamp(1 - valence.variance / prior, 0, 1)
         s.cues = cues
-        s.tags = tags.map { TagLevel(name: $0.name, level: $0.effective, channel: $0.channel, reason: $0.reason) }
-            .sorted { $0.level != $1.level ? $0.level > $1.level : $0.name < $1.name }
+        s.tags.removeAll(keepingCapacity: true)
+        for tag in tags { s.tags.append(TagLevel(name: tag.name, level: tag.effective, channel: tag.channel, reason: tag.reason)) }
+        s.tags.sort { $0.level != $1.level ? $0.level > $1.level : $0.name < $1.name }
         // Flooding: the state says it, or the tags do.
         let f = c.flooding
         let byState = clamp((arousal.mean - f.arousalThreshold) / f.arousalRange, 0, 1)
             * clamp(-valence.mean / f.valenceRange, 0, 1)
         var byTags = 0.0
-        var strongest: ActiveTag?
-        for tag in tags {
-            guard let w = f.tags[tag.name] else { continue }
-            byTags = 1 - (1 - byTags) * (1 - w * tag.effective)
-            if w * tag.effective > (strongest.map { (f.tags[$0.name] ?? 0) * $0.effective } ?? 0) { strongest = tag }
+        var strongest = -1, strongestScore = 0.0
+        for i in tags.indices {
+            guard let w = tags[i].floodWeight else { continue }
+            let score = w * tags[i].effective
+            byTags = 1 - (1 - byTags) * (1 - score)
+            if score > strongestScore { strongest = i; strongestScore = score }
         }
         s.flooded = max(byState, byTags)
-        if let strongest, byTags > byState {
-            s.floodedTag = TagLevel(name: strongest.name, level: strongest.effective, channel: strongest.channel, reason: strongest.reason)
+        s.floodedTag = nil
+        if strongest >= 0, byTags > byState {
+            let tag = tags[strongest]
+            s.floodedTag = TagLevel(name: tag.name, level: tag.effective, channel: tag.channel, reason: tag.reason)
         }
-        return s
     }
 
     /// Disagreement between channels about valence, and denial in words while the body shows distress.
-    func incongruence(configuration c: FusionConfiguration, t: Double) -> (Double, String, String) {
-        var best = 0.0, why = "", which = ""
+    func incongruence(configuration c: FusionConfiguration, t: Double) -> (Double, IncongruenceDetail) {
+        // No words here: the detail keeps the values, written out only if read.
+        var best = 0.0, bestPair = (-1, -1)
         for i in channelValence.indices {
             for j in channelValence.indices where j > i {
                 let a = channelValence[i], b = channelValence[j]
@@ -306,19 +336,23 @@ struct Track: Sendable {
                 let d = clamp((z - c.incongruenceOnset) / (c.incongruenceFull - c.incongruenceOnset), 0, 1) * fresh
                 if d > best {
                     best = d
-                    which = "\(a.channel)+\(b.channel)"
-                    why = "\(a.channel) says valence \(signed(a.value)) but \(b.channel) says \(signed(b.value))"
+                    bestPair = (i, j)
                 }
             }
         }
+        var detail = IncongruenceDetail.written(reason: "", channels: "")
+        if bestPair.0 >= 0 {
+            let a = channelValence[bestPair.0], b = channelValence[bestPair.1]
+            detail = .pair(a.channel, a.value, b.channel, b.value)
+        }
         var denial = 0.0, denialReason = ""
-        for tag in tags where c.denialTags.contains(tag.name) && tag.effective > denial {
+        for tag in tags where tag.denial && tag.effective > denial {
             denial = tag.effective
             denialReason = tag.reason
         }
         if denial > 0 {
-            var shown = 0.0, shownReason = "", shownChannel = ""
-            for tag in tags where c.nonverbalDistressTags.contains(tag.name) && tag.effective > shown {
+            var shown = 0.0, shownReason: String? = "", shownValence = 0.0, shownChannel = ""
+            for tag in tags where tag.distress && tag.effective > shown {
                 shown = tag.effective
                 shownReason = tag.reason
                 shownChannel = tag.channel
@@ -329,18 +363,18 @@ struct Track: Sendable {
                 let neg = max(0, -cv.value) * sure * halving(t - cv.t, c.incongruenceHalfLife) * 2
                 if neg > shown {
                     shown = min(1, neg)
-                    shownReason = "\(cv.channel) valence \(signed(cv.value))"
+                    shownReason = nil
+                    shownValence = cv.value
                     shownChannel = cv.channel
                 }
             }
             let d = denial * shown
             if d > best {
                 best = d
-                which = "text+\(shownChannel)"
-                why = "words minimise (\(denialReason)) while \(shownChannel) shows distress (\(shownReason))"
+                detail = .denial(denialReason, channel: shownChannel, tagReason: shownReason, valence: shownValence)
             }
         }
-        return (clamp(best, 0, 1), why, which)
+        return (clamp(best, 0, 1), detail)
     }
 }
 

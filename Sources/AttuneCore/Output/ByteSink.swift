@@ -39,6 +39,11 @@ public final class ByteSink {
         if buffer.count >= capacity { try flush() }
     }
 
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(WriteError) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= capacity { try flush() }
+    }
+
     public func write(_ text: String) throws(WriteError) {
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= capacity { try flush() }

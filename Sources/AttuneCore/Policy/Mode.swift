@@ -82,17 +82,56 @@ public struct Decision: Sendable, Hashable {
     public var scores: ModeScores
     /// Hopelessness or self-harm language was seen and has not faded: space is ruled out.
     public var risk: Bool
-    public var because: [Reason]
+    /// The reasons, strongest first. Written out when read: most decisions are
+    /// never printed (`--emit change`), so their words are never built.
+    public var because: [Reason] {
+        get {
+            switch reasons {
+            case .written(let r): return r
+            case .deferred(let d): return d.reasons
+            }
+        }
+        set { reasons = .written(newValue) }
+    }
     /// The mode differs from the previous decision's.
     public var changed: Bool
+
+    private enum Reasons: Sendable {
+        case written([Reason])
+        case deferred(DeferredReasons)
+    }
+    private var reasons: Reasons
 
     public init(mode: Mode, confidence: Double, scores: ModeScores, risk: Bool, because: [Reason], changed: Bool) {
         self.mode = mode
         self.confidence = confidence
         self.scores = scores
         self.risk = risk
-        self.because = because
+        self.reasons = .written(because)
         self.changed = changed
+    }
+
+    init(mode: Mode, confidence: Double, scores: ModeScores, risk: Bool, deferred: DeferredReasons, changed: Bool) {
+        self.mode = mode
+        self.confidence = confidence
+        self.scores = scores
+        self.risk = risk
+        self.reasons = .deferred(deferred)
+        self.changed = changed
+    }
+
+    public static func == (a: Decision, b: Decision) -> Bool {
+        a.mode == b.mode && a.confidence == b.confidence && a.scores == b.scores && a.risk == b.risk
+            && a.changed == b.changed && a.because == b.because
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(mode)
+        h.combine(confidence)
+        h.combine(scores)
+        h.combine(risk)
+        h.combine(changed)
+        h.combine(because)
     }
 }
 

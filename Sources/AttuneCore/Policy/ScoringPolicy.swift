@@ -12,10 +12,16 @@ import Glibc
 /// - Safety: while the risk tag is above `riskLevel`, `space` is ruled out:
 ///   stay present, check in, comfort.
 public struct ScoringPolicy: ResponsePolicy {
-    public var configuration: PolicyConfiguration
+    public var configuration: PolicyConfiguration {
+        didSet { tables = ScoringTables(configuration) }
+    }
+    /// The configuration with the state features' weights looked up once; shared by reference
+    /// with the decisions, which work out their reasons from it when asked.
+    private var tables: ScoringTables
 
     public init(configuration: PolicyConfiguration = .init()) {
         self.configuration = configuration
+        self.tables = ScoringTables(configuration)
     }
 
     public struct State: Sendable {
@@ -29,70 +35,22 @@ public struct ScoringPolicy: ResponsePolicy {
     public func decide(_ fused: FusedState, state: inout State) -> Decision {
         let c = configuration
         var scores = c.bias
-        // Contributions per mode, kept to explain the winner.
-        var contributions: [Contribution] = []
-
-        func add(_ feature: String, _ value: Double, channel: String, text: @escaping @autoclosure () -> String) {
-            guard value > 0, let w = c.weights[feature] else { return }
+        tables.forEachContribution(of: fused) { _, value, w, _, _ in
             for mode in Mode.allCases where w[mode] != 0 {
                 scores[mode] += w[mode] * value
             }
-            contributions.append(Contribution(feature: feature, value: value, weights: w, channel: channel, text: text))
         }
-
         let o = fused.other
-        for tag in o.tags {
-            add(tag.name, tag.level, channel: tag.channel, text: "\(tag.channel): \(tag.reason)")
-        }
-        add("negative_valence", max(0, -o.valence), channel: "fusion",
-            text: "other's valence \(signed(o.valence)) ±\(rounded2(o.valenceSD))")
-        add("positive_valence", max(0, o.valence), channel: "fusion",
-            text: "other's valence \(signed(o.valence)) ±\(rounded2(o.valenceSD))")
-        add("high_arousal", max(0, o.arousal), channel: "fusion", text: "other's arousal \(signed(o.arousal))")
-        add("low_arousal", max(0, -o.arousal), channel: "fusion", text: "other's arousal \(signed(o.arousal))")
-        add("expressed_emotion", o.coverage * abs(o.valence), channel: "fusion",
-            text: "a clearly expressed feeling (valence \(signed(o.valence)), coverage \(rounded2(o.coverage)))")
-        add("low_coverage", 1 - o.coverage, channel: "fusion",
-            text: o.cues == 0 ? "no evidence yet" : "little fresh evidence (coverage \(rounded2(o.coverage)))")
-        add("incongruence", fused.incongruence, channel: "fusion",
-            text: "mixed signals: \(fused.incongruenceReason)")
-        add("other_flooded", o.flooded, channel: "fusion",
-            text: "the other person seems flooded: \(o.floodedReason)")
-        let l = fused.listener
-        add("self_flooded", l.flooded, channel: "self",
-            text: "you seem flooded: \(l.floodedReason); settle first")
-        add("self_talk_share", clamp((l.talkShare - 0.5) * 2, 0, 1) * l.talkShareWeight, channel: "self",
-            text: "you have said \(Int((l.talkShare * 100).rounded())) % of the recent words: listen first")
-
-        let h = fused.responses
-        let sr = c.serveAndReturn
-        if sr.enabled {
-            func fade(since t0: Double) -> Double { sr.halfLife > 0 ? exp2(-max(0, fused.t - t0) / sr.halfLife) : 0 }
-            if h.lastKind == .question, let answered = h.answeredAt {
-                add("answered_question", fade(since: answered), channel: "self",
-                    text: "your question was answered: reflect what you heard")
-            }
-            if h.questionRun >= 2 {
-                let run = clamp(Double(h.questionRun - 1) / Double(max(1, sr.questionRunFull - 1)), 0, 1)
-                add("question_run", run * fade(since: h.lastT), channel: "self",
-                    text: "you have asked \(h.questionRun) questions in a row: fewer questions")
-            }
-            if let given = h.lastComfortT {
-                add("comfort_given", fade(since: given), channel: "self",
-                    text: "you just gave comfort: no need to repeat it at once")
-            }
-        }
 
         let risk = o.level(of: c.riskTag) >= c.riskLevel
-        var allowed = Mode.allCases
-        if risk { allowed.removeAll { $0 == .space } }
+        func allowed(_ mode: Mode) -> Bool { !(risk && mode == .space) }
 
         // Best mode; ties go to the earlier mode in Mode.allCases, so output never depends on chance.
-        var best = allowed[0]
-        for mode in allowed where scores[mode] > scores[best] { best = mode }
+        var best = risk ? Mode.comfort : Mode.allCases[0]
+        for mode in Mode.allCases where allowed(mode) && scores[mode] > scores[best] { best = mode }
 
         var chosen = best
-        if let current = state.mode, current != best, allowed.contains(current) {
+        if let current = state.mode, current != best, allowed(current) {
             let lead = scores[best] - scores[current]
             let dwelt = fused.t - state.since >= c.minDwell
             let immediate = fused.freshTags.contains { name in
@@ -113,37 +71,164 @@ public struct ScoringPolicy: ResponsePolicy {
 
         // Confidence: softmax share of the chosen mode, discounted when evidence is thin.
         var z = 0.0
-        for mode in allowed { z += exp((scores[mode] - scores[chosen]) / c.temperature) }
+        for mode in Mode.allCases where allowed(mode) { z += exp((scores[mode] - scores[chosen]) / c.temperature) }
         let share = 1 / z
         let confidence = clamp(share * (1 - c.uncertaintyPenalty * (1 - o.coverage)), 0, 1)
 
-        var ranked: [(weight: Double, contribution: Contribution)] = []
-        for item in contributions {
-            let w = item.weights[chosen] * item.value
-            if w > 0.005 { ranked.append((w, item)) }
-        }
-        ranked.sort { a, b in a.weight != b.weight ? a.weight > b.weight : a.contribution.feature < b.contribution.feature }
-        // One cue often raises several tags (crying: crying, sadness, distress): list it once, with the tags joined.
-        var because: [Reason] = []
-        for (w, item) in ranked {
-            let text = item.text()
-            if let i = because.firstIndex(where: { $0.channel == item.channel && $0.text == text }) {
-                because[i].weight += w
-                because[i].cue += "+" + item.feature
-            } else if because.count < max(0, c.maxReasons) {
-                because.append(Reason(channel: item.channel, cue: item.feature, weight: w, text: text))
-            }
-        }
+        // The reasons are not ranked here: most decisions are never printed. The decision keeps
+        // the state (its arrays shared, not copied) and works them out if `because` is read.
         return Decision(mode: chosen, confidence: confidence, scores: scores, risk: risk,
-                        because: because, changed: changed)
+                        deferred: DeferredReasons(fused: fused, chosen: chosen, tables: tables), changed: changed)
+    }
+}
+
+/// A policy configuration prepared for scoring. Immutable, so decisions can share it.
+final class ScoringTables: Sendable {
+    let configuration: PolicyConfiguration
+    let negativeValence, positiveValence, highArousal, lowArousal, expressedEmotion, lowCoverage,
+        incongruence, otherFlooded, selfFlooded, selfTalkShare,
+        answeredQuestion, questionRun, comfortGiven: ModeScores?
+
+    init(_ c: PolicyConfiguration) {
+        configuration = c
+        let w = c.weights
+        negativeValence = w["negative_valence"]
+        positiveValence = w["positive_valence"]
+        highArousal = w["high_arousal"]
+        lowArousal = w["low_arousal"]
+        expressedEmotion = w["expressed_emotion"]
+        lowCoverage = w["low_coverage"]
+        incongruence = w["incongruence"]
+        otherFlooded = w["other_flooded"]
+        selfFlooded = w["self_flooded"]
+        selfTalkShare = w["self_talk_share"]
+        answeredQuestion = w["answered_question"]
+        questionRun = w["question_run"]
+        comfortGiven = w["comfort_given"]
     }
 
-    private struct Contribution {
-        var feature: String
-        var value: Double
-        var weights: ModeScores
-        var channel: String
-        var text: () -> String
+    /// Every feature with a positive value and weights, in a fixed order (scores are summed in it):
+    /// the other person's tags, then the state features.
+    func forEachContribution(of fused: FusedState,
+                             _ body: (_ feature: String, _ value: Double, _ weights: ModeScores, _ channel: String, _ text: ReasonText) -> Void) {
+        func add(_ feature: String, _ value: Double, _ weights: ModeScores?, channel: String, text: @autoclosure () -> ReasonText) {
+            guard value > 0, let w = weights else { return }
+            body(feature, value, w, channel, text())
+        }
+        let o = fused.other
+        for tag in o.tags {
+            add(tag.name, tag.level, configuration.weights[tag.name], channel: tag.channel, text: .tag(channel: tag.channel, reason: tag.reason))
+        }
+        add("negative_valence", max(0, -o.valence), negativeValence, channel: "fusion", text: .valence(o.valence, sd: o.valenceSD))
+        add("positive_valence", max(0, o.valence), positiveValence, channel: "fusion", text: .valence(o.valence, sd: o.valenceSD))
+        add("high_arousal", max(0, o.arousal), highArousal, channel: "fusion", text: .arousal(o.arousal))
+        add("low_arousal", max(0, -o.arousal), lowArousal, channel: "fusion", text: .arousal(o.arousal))
+        add("expressed_emotion", o.coverage * abs(o.valence), expressedEmotion, channel: "fusion",
+            text: .expressed(valence: o.valence, coverage: o.coverage))
+        add("low_coverage", 1 - o.coverage, lowCoverage, channel: "fusion", text: .coverage(o.coverage, noCues: o.cues == 0))
+        add("incongruence", fused.incongruence, incongruence, channel: "fusion", text: .incongruence(fused.incongruenceDetail))
+        add("other_flooded", o.flooded, otherFlooded, channel: "fusion",
+            text: .flooded(listener: false, tag: o.floodedTag, arousal: o.arousal, valence: o.valence))
+        let l = fused.listener
+        add("self_flooded", l.flooded, selfFlooded, channel: "self",
+            text: .flooded(listener: true, tag: l.floodedTag, arousal: l.arousal, valence: l.valence))
+        add("self_talk_share", clamp((l.talkShare - 0.5) * 2, 0, 1) * l.talkShareWeight, selfTalkShare, channel: "self",
+            text: .talkShare(l.talkShare))
+
+        // Serve and return: the listener's own last responses.
+        let h = fused.responses
+        let sr = configuration.serveAndReturn
+        if sr.enabled {
+            func fade(since t0: Double) -> Double { sr.halfLife > 0 ? exp2(-max(0, fused.t - t0) / sr.halfLife) : 0 }
+            if h.lastKind == .question, let answered = h.answeredAt {
+                add("answered_question", fade(since: answered), answeredQuestion, channel: "self", text: .answeredQuestion)
+            }
+            if h.questionRun >= 2 {
+                let run = clamp(Double(h.questionRun - 1) / Double(max(1, sr.questionRunFull - 1)), 0, 1)
+                add("question_run", run * fade(since: h.lastT), questionRun, channel: "self", text: .questionRun(h.questionRun))
+            }
+            if let given = h.lastComfortT {
+                add("comfort_given", fade(since: given), comfortGiven, channel: "self", text: .comfortGiven)
+            }
+        }
+    }
+}
+
+/// What a ``Decision``'s reasons are worked out from, when they are read.
+struct DeferredReasons: Sendable {
+    let fused: FusedState
+    let chosen: Mode
+    let tables: ScoringTables
+
+    var reasons: [Reason] {
+        var ranked: [RankedReason] = []
+        tables.forEachContribution(of: fused) { feature, value, w, channel, text in
+            let weight = w[chosen] * value
+            if weight > 0.005 { ranked.append(RankedReason(feature: feature, channel: channel, weight: weight, text: text)) }
+        }
+        ranked.sort { a, b in a.weight != b.weight ? a.weight > b.weight : a.feature < b.feature }
+        return ranked.reasons(max: tables.configuration.maxReasons)
+    }
+}
+
+/// The words of one reason, as the values they are made of: written out only
+/// when a recommendation's `because` is read (most decisions are never printed).
+enum ReasonText: Sendable, Hashable {
+    case tag(channel: String, reason: String)
+    case valence(Double, sd: Double)
+    case arousal(Double)
+    case expressed(valence: Double, coverage: Double)
+    case coverage(Double, noCues: Bool)
+    case incongruence(IncongruenceDetail)
+    case flooded(listener: Bool, tag: TagLevel?, arousal: Double, valence: Double)
+    case talkShare(Double)
+    case answeredQuestion
+    case questionRun(Int)
+    case comfortGiven
+
+    var text: String {
+        switch self {
+        case .tag(let channel, let reason): return "\(channel): \(reason)"
+        case .valence(let v, let sd): return "other's valence \(signed(v)) ±\(rounded2(sd))"
+        case .arousal(let a): return "other's arousal \(signed(a))"
+        case .expressed(let v, let coverage): return "a clearly expressed feeling (valence \(signed(v)), coverage \(rounded2(coverage)))"
+        case .coverage(let coverage, let noCues): return noCues ? "no evidence yet" : "little fresh evidence (coverage \(rounded2(coverage)))"
+        case .incongruence(let why): return "mixed signals: \(why.reason)"
+        case .flooded(let listener, let tag, let arousal, let valence):
+            let why = tag.map { "\($0.channel): \($0.reason)" } ?? "arousal \(signed(arousal)) with valence \(signed(valence))"
+            return listener ? "you seem flooded: \(why); settle first" : "the other person seems flooded: \(why)"
+        case .talkShare(let share): return "you have said \(Int((share * 100).rounded())) % of the recent words: listen first"
+        case .answeredQuestion: return "your question was answered: reflect what you heard"
+        case .questionRun(let n): return "you have asked \(n) questions in a row: fewer questions"
+        case .comfortGiven: return "you just gave comfort: no need to repeat it at once"
+        }
+    }
+}
+
+/// A contribution to the chosen mode, strongest first; ``Decision/because`` is made from these.
+struct RankedReason: Sendable, Hashable {
+    var feature: String
+    var channel: String
+    var weight: Double
+    var text: ReasonText
+}
+
+extension [RankedReason] {
+    /// One cue often raises several tags (crying: crying, sadness, distress): list it once, with the tags joined.
+    func reasons(max maxReasons: Int) -> [Reason] {
+        var because: [Reason] = []
+        for item in self {
+            // A reason can only merge into one from the same channel: skip writing words that cannot count.
+            guard because.count < maxReasons || because.contains(where: { $0.channel == item.channel }) else { continue }
+            let text = item.text.text
+            if let i = because.firstIndex(where: { $0.channel == item.channel && $0.text == text }) {
+                because[i].weight += item.weight
+                because[i].cue += "+" + item.feature
+            } else if because.count < maxReasons {
+                because.append(Reason(channel: item.channel, cue: item.feature, weight: item.weight, text: text))
+            }
+        }
+        return because
     }
 }
 

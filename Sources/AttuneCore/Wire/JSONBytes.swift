@@ -54,6 +54,11 @@ struct JSONBytes {
         bytes.reserveCapacity(capacity)
     }
 
+    /// Appends to an existing buffer (the caller should drop its own reference, or appending copies it).
+    init(adopting bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
     @inline(__always) mutating func raw(_ s: StaticString) {
         s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
@@ -75,20 +80,25 @@ struct JSONBytes {
         bytes.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { utf8 in
-            for b in utf8 {
+            // Runs of bytes that need no escape are copied in one go (most strings are one run).
+            var run = 0
+            for i in 0..<utf8.count {
+                let b = utf8[i]
+                guard b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 || b == 0x7F else { continue }
+                if run < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i])) }
+                run = i + 1
                 switch b {
-                case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
-                case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
                 case 0x0A: raw("\\n")
                 case 0x0D: raw("\\r")
                 case 0x09: raw("\\t")
-                case 0..<0x20, 0x7F:
+                default:
                     raw("\\u00")
                     bytes.append(hex(b >> 4))
                     bytes.append(hex(b & 0xF))
-                default: bytes.append(b)
                 }
             }
+            if run < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...])) }
         }
         bytes.append(UInt8(ascii: "\""))
     }

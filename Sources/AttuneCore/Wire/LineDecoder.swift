@@ -56,6 +56,11 @@ public struct LineError: Error, Sendable, Hashable, CustomStringConvertible {
     public var kind: Kind
     public var message: String
     public var description: String { "line \(line): \(message)" }
+
+    /// A line over the length limit, known by its length only.
+    public static func overlong(line: Int, length: Int, limit: Int) -> LineError {
+        LineError(line: line, kind: .tooLong, message: "line is \(length) bytes, over the \(limit)-byte limit")
+    }
 }
 
 /// Wire protocol v1 limits that decoding enforces.
