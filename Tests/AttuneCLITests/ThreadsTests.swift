@@ -11,8 +11,14 @@ import Testing
         var input: Data
         /// From a file (read in 1 MiB batches) rather than a pipe (64 KiB at a time).
         var fromFile = false
+        /// Files written next to the input; an argument `@name` stands for the file's path.
+        var files: [String: String] = [:]
         var description: String { name }
     }
+
+    static func idle(_ events: Int) -> String { #"{"bus":{"idleEvents":\#(events)}}"# }
+    /// "furious" made pleasant: changes the text channel's readings of one of the generated utterances.
+    static let lexicon = "# word\tvalence\tarousal\nfurious\t0.9\t-0.5\nempty\t0.8\t0.1\n"
 
     static let cases: [Case] = {
         let example = (try? Data(contentsOf: repoRoot.appendingPathComponent("Examples/streams/two-rooms.jsonl"))) ?? Data()
@@ -26,6 +32,23 @@ import Testing
             Case(name: "generated final csv", arguments: ["--emit", "final", "--format", "csv"], input: generated),
             // From a file: attune stops reading at the bad line, and a pipe writer would get SIGPIPE.
             Case(name: "generated strict", arguments: ["--strict", "--emit", "every"], input: generated, fromFile: true),
+            // Idle sessions closed after 40 (3) events of the whole input: every thread must close
+            // the same sessions at the same lines as one thread; 3 closes several at once after `end`.
+            Case(name: "generated idle 40 every", arguments: ["--emit", "every", "--config", "@idle.json"], input: generated,
+                 files: ["idle.json": idle(40)]),
+            Case(name: "generated idle 3 final csv", arguments: ["--emit", "final", "--format", "csv", "--config", "@idle.json"],
+                 input: generated, files: ["idle.json": idle(3)]),
+            Case(name: "generated idle 7 change, feedback summary", arguments: ["--feedback-summary", "--config", "@idle.json"],
+                 input: generated, files: ["idle.json": idle(7)]),
+            Case(name: "generated feedback summary every", arguments: ["--feedback-summary", "--emit", "every"], input: generated),
+            Case(name: "generated lexicon every", arguments: ["--emit", "every", "--lexicon", "@words.tsv"], input: generated,
+                 files: ["words.tsv": lexicon]),
+            // Over 1,000 distinct warnings: the cap message at the same line, the same ones printed.
+            Case(name: "warning cap", arguments: [], input: Data(unknownLabels(lines: 3000, sessions: 40).utf8)),
+            // An exec plugin is one process: --threads falls back to one thread.
+            Case(name: "exec plugin", arguments: ["--emit", "every", "--plugin-timeout", "10",
+                                                  "--plugin", "physio=python3 Examples/python/physio_plugin.py"],
+                 input: (try? Data(contentsOf: repoRoot.appendingPathComponent("Examples/physio-plugin/sample.jsonl"))) ?? Data()),
         ]
     }()
 
@@ -35,12 +58,23 @@ import Testing
         let inputFile = FileManager.default.temporaryDirectory.appendingPathComponent("attune-threads-in-\(getpid()).jsonl")
         defer { try? FileManager.default.removeItem(at: inputFile) }
         if c.fromFile { try c.input.write(to: inputFile) }
+        var arguments = c.arguments
+        for (name, text) in c.files {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("attune-threads-\(getpid())-\(name)")
+            try Data(text.utf8).write(to: url)
+            arguments = arguments.map { $0 == "@" + name ? url.path : $0 }
+        }
+        defer {
+            for name in c.files.keys {
+                try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("attune-threads-\(getpid())-\(name)"))
+            }
+        }
         for threads in [1, 2, 4] {
             let rejects = FileManager.default.temporaryDirectory.appendingPathComponent("attune-threads-\(getpid())-\(threads).jsonl")
             defer { try? FileManager.default.removeItem(at: rejects) }
             let r = c.fromFile
-                ? try attune(["run", "--threads", "\(threads)", "--rejects", rejects.path] + c.arguments + [inputFile.path])
-                : try attune(["run", "--threads", "\(threads)", "--rejects", rejects.path] + c.arguments, input: c.input)
+                ? try attune(["run", "--threads", "\(threads)", "--rejects", rejects.path] + arguments + [inputFile.path])
+                : try attune(["run", "--threads", "\(threads)", "--rejects", rejects.path] + arguments, input: c.input)
             runs.append((threads, r.status, r.stdout, r.stderr, (try? Data(contentsOf: rejects)) ?? Data()))
         }
         let one = runs[0]
@@ -52,6 +86,27 @@ import Testing
             #expect(r.stderr == one.stderr, "threads \(r.threads): diagnostics differ:\n\(r.stderr)\nvs\n\(one.stderr)")
             #expect(r.rejects == one.rejects, "threads \(r.threads): rejects differ")
         }
+    }
+
+    /// The cases above compare threads with one thread; these check that the features they
+    /// exercise did something (else the comparison would prove little).
+    @Test func theFeaturesTheCasesCompareAreExercised() throws {
+        let generated = generatedStream(lines: 4000, sessions: 37)
+        let dir = FileManager.default.temporaryDirectory
+        let idle = dir.appendingPathComponent("attune-threads-check-\(getpid())-idle.json")
+        let words = dir.appendingPathComponent("attune-threads-check-\(getpid())-words.tsv")
+        defer { try? FileManager.default.removeItem(at: idle); try? FileManager.default.removeItem(at: words) }
+        try Data(Self.idle(3).utf8).write(to: idle)
+        try Data(Self.lexicon.utf8).write(to: words)
+        let evicting = try attune(["run", "--threads", "2", "--config", idle.path], input: generated)
+        #expect(evicting.stderr.contains(" closed idle"), "\(evicting.stderr)")
+        let feedback = try attune(["run", "--threads", "2", "--feedback-summary"], input: generated)
+        #expect(feedback.stderr.contains("attune: feedback: session s"), "\(feedback.stderr)")
+        let plain = try attune(["run", "--threads", "2", "--emit", "every"], input: generated)
+        let lexicon = try attune(["run", "--threads", "2", "--emit", "every", "--lexicon", words.path], input: generated)
+        #expect(plain.stdout != lexicon.stdout, "the user lexicon changed nothing under --threads 2")
+        let capped = try attune(["run", "--threads", "2"], input: unknownLabels(lines: 3000, sessions: 40))
+        #expect(capped.stderr.contains("more than 1000 distinct warnings"), "\(capped.stderr.suffix(500))")
     }
 
     @Test func generatedStreamExercisesRejectsLateEventsAndManySessions() throws {
@@ -106,6 +161,21 @@ func generatedStream(lines: Int, sessions: Int) -> String {
             out += "{\"t\":\(ts),\"session\":\"\(session)\",\"source\":\"\(source)\",\"channel\":\"posture\",\"value\":{\"label\":\"\(pick(labels))\",\"confidence\":0.\(5 + next() % 5)\(end)}}\n"
         }
         _ = n
+    }
+    return out
+}
+
+/// Posture cues with many distinct unknown labels (each warned about once per session and person).
+func unknownLabels(lines: Int, sessions: Int) -> String {
+    var seed: UInt64 = 42
+    func next() -> UInt64 {
+        seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return seed >> 33
+    }
+    var out = ""
+    for n in 0..<lines {
+        let source = next() % 2 == 0 ? "self" : "other"
+        out += "{\"t\":\(n),\"session\":\"u\(next() % UInt64(sessions))\",\"source\":\"\(source)\",\"channel\":\"posture\",\"value\":{\"label\":\"odd_\(next() % 1500)\"}}\n"
     }
     return out
 }
