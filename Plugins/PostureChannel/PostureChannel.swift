@@ -80,12 +80,13 @@ public struct PostureChannel: ChannelPlugin {
 
     public func evidence(from cue: Cue, state: inout State) -> Evidence {
         guard let raw = cue.value["label"]?.string else { return .none }
-        guard let found = lookup(raw) else {
+        let normalized = Self.normalize(raw)
+        guard let found = lookup(normalized: normalized) else {
             state.unknownLabelCount += 1
             // Per-session state must stay small whatever the input: remember (and warn
             // about) the first 64 distinct unknown labels only.
             guard state.unknownLabels.count < 64 else { return .none }
-            let isNew = state.unknownLabels.insert(Self.normalize(raw)).inserted
+            let isNew = state.unknownLabels.insert(normalized).inserted
             return isNew ? Evidence(warnings: ["posture: unknown label \"\(raw)\" ignored"]) : .none
         }
         let (key, meaning) = found
@@ -101,7 +102,7 @@ public struct PostureChannel: ChannelPlugin {
         }
         let halfLife = meaning.halfLife ?? configuration.halfLife
         var reason = raw
-        if Self.normalize(raw) != key { reason += " (as \(key))" }
+        if normalized != key { reason += " (as \(key))" }
         if let holdUntil { reason += " until \(holdUntil)s" }
         if confidence < 1 { reason += " (confidence \(confidence))" }
 
@@ -129,7 +130,10 @@ public struct PostureChannel: ChannelPlugin {
 
     /// The vocabulary entry for a label as sent: by name first, then by alias.
     func lookup(_ raw: String) -> (key: String, meaning: LabelMeaning)? {
-        let key = Self.normalize(raw)
+        lookup(normalized: Self.normalize(raw))
+    }
+
+    private func lookup(normalized key: String) -> (key: String, meaning: LabelMeaning)? {
         if let m = table[key] { return (key, m) }
         if let target = aliasTable[key], let m = table[target] { return (target, m) }
         return nil
@@ -138,6 +142,7 @@ public struct PostureChannel: ChannelPlugin {
     /// Labels from different tools differ in case and separators: `Turned-Away`,
     /// `turned away` and `turned_away` are one label.
     public static func normalize(_ label: String) -> String {
+        if let fast = normalizeASCII(label) { return fast }
         var out = ""
         var pending = false
         for ch in label.lowercased() {
@@ -147,6 +152,33 @@ public struct PostureChannel: ChannelPlugin {
             }
         }
         return out
+    }
+
+    /// `normalize` for ASCII labels (nearly all of them), on bytes: `lowercased()` and
+    /// Character iteration cost more than the rest of a posture cue. Nil for anything
+    /// else, which takes the Unicode-aware path (non-ASCII letters and whitespace).
+    private static func normalizeASCII(_ label: String) -> String? {
+        var label = label
+        return label.withUTF8 { bytes -> String? in
+            // Labels are short: build in a fixed stack buffer, fall back past it.
+            guard bytes.count <= 64 else { return nil }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { out -> String? in
+                var n = 0
+                var pending = false
+                for b in bytes {
+                    if b >= 0x80 { return nil }
+                    // Character.isWhitespace for ASCII: tab, LF, VT, FF, CR and space.
+                    if b == 0x2D || b == 0x5F || b == 0x20 || (b >= 0x09 && b <= 0x0D) {
+                        pending = n > 0
+                    } else {
+                        if pending { out[n] = 0x5F; n += 1; pending = false }
+                        out[n] = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+                        n += 1
+                    }
+                }
+                return String(decoding: UnsafeBufferPointer(rebasing: out[..<n]), as: UTF8.self)
+            }
+        }
     }
 
     private static func describe(_ v: JSONValue) -> String {

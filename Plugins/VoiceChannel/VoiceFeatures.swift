@@ -1,3 +1,5 @@
+import AttuneCore
+
 /// The prosody dimensions the voice channel reasons about. Every accepted
 /// feature name feeds exactly one slot (or none, for eGeMAPS features that are
 /// recognised but not used).
@@ -106,10 +108,9 @@ enum VoiceFeatures {
     ]
 
     /// Name -> index: `0..<mapped.count` for a mapped feature, `-1` for a recognised but unused one.
-    /// Built once; one hash lookup per member on the cue path.
-    static let index: [String: Int] = {
-        var d: [String: Int] = [:]
-        d.reserveCapacity(mapped.count + ignoredEGeMAPS.count)
+    /// Built once; one cheap byte-hash lookup per member on the cue path (validation hashes every member).
+    static let index: NameTable<Int> = {
+        var d = NameTable<Int>(capacity: mapped.count + ignoredEGeMAPS.count)
         for (i, f) in mapped.enumerated() { d[f.name] = i }
         for n in ignoredEGeMAPS { d[n] = -1 }
         return d

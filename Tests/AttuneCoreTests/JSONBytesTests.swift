@@ -27,3 +27,67 @@ import Testing
         #expect(try JSONValue.parse(v.prettyText()) == v)
     }
 }
+
+@Suite struct RawWriterTests {
+    /// The reference: RFC 8259 escapes byte by byte, as the writer did before it scanned words.
+    private func reference(_ s: String) -> String {
+        var out: [UInt8] = [0x22]
+        let hex = Array("0123456789abcdef".utf8)
+        for b in s.utf8 {
+            switch b {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x0A: out += Array("\\n".utf8)
+            case 0x0D: out += Array("\\r".utf8)
+            case 0x09: out += Array("\\t".utf8)
+            case 0..<0x20, 0x7F: out += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 0xF)]]
+            default: out.append(b)
+            }
+        }
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @Test func escapesEveryByteInEveryPositionOfAWord() throws {
+        // Each ASCII byte at each offset of strings around the 8-byte scan width, and a few
+        // multi-byte characters next to it, compared with the byte-by-byte reference.
+        for b in 0..<128 {
+            let c = String(UnicodeScalar(UInt8(b)))
+            for length in [1, 7, 8, 9, 15, 16, 17, 24] {
+                for at in 0..<length {
+                    var chars = Array(repeating: "a", count: length)
+                    chars[at] = c
+                    let s = chars.joined() + (at % 3 == 0 ? "é🙂" : "")
+                    var w = JSONBytes()
+                    w.string(s)
+                    let text = String(decoding: w.bytes, as: UTF8.self)
+                    #expect(text == reference(s), "byte \(b) at \(at) of \(length)")
+                    #expect(try JSONValue.parse(text) == .string(s))
+                }
+            }
+        }
+    }
+
+    @Test func aLineTooBigForItsRoomIsWrittenAgainInFull() {
+        var w = JSONBytes()
+        w.bytes.append(contentsOf: Array("prefix:".utf8))
+        let long = String(repeating: "\u{1}x\"", count: 5_000)   // 15,000 bytes, 35,000 escaped
+        w.render(bound: 16) { $0.string(long); $0.byte(UInt8(ascii: ",")); $0.number(-12.5, decimals: 2) }
+        #expect(String(decoding: w.bytes, as: UTF8.self) == "prefix:" + reference(long) + ",-12.5")
+    }
+
+    @Test func numbersMatchTheArrayPath() {
+        var values: [Double] = [0, -0.0, 1, -1, 0.5, 0.12345, 1e-10, 123_456_789.123, 8.9e15, 9.1e15, -9.1e15, 1e300,
+                                .infinity, -.infinity, .nan, 0.000049, 0.00005, 999_999.99995, 12, 1_000_000]
+        for i in 0..<500 { values.append(Double(i) * 0.377 - 90.0001) }
+        for x in values {
+            for d in 0...9 {
+                var a: [UInt8] = []
+                NumberFormat.append(x, decimals: d, to: &a)
+                var w = JSONBytes()
+                w.render(bound: 8) { $0.number(x, decimals: d) }
+                #expect(a == w.bytes, "\(x) with \(d) decimals")
+            }
+        }
+    }
+}

@@ -263,3 +263,30 @@ func validateReportsProblems(value: JSONValue, expected: String?) {
 func normalize(raw: String, expected: String) {
     #expect(PostureChannel.normalize(raw) == expected)
 }
+
+/// The Unicode-aware reference `normalize` is built on; the byte-level fast path must agree with it.
+private func referenceNormalize(_ label: String) -> String {
+    var out = ""
+    var pending = false
+    for ch in label.lowercased() {
+        if ch == "-" || ch == "_" || ch.isWhitespace { pending = !out.isEmpty } else {
+            if pending { out.append("_"); pending = false }
+            out.append(ch)
+        }
+    }
+    return out
+}
+
+@Test func normalizeAgreesWithTheUnicodeReference() {
+    // Every ASCII byte in every position of short labels, plus labels past the fast path's
+    // 64-byte buffer and non-ASCII ones (which take the reference path).
+    var labels: [String] = ["", "Crying", "TURNED AWAY", "\tlean\u{0B}forward\u{0C}\r\n", "ÉCRASÉ", "a\u{00A0}b",
+                            "Ｔｕｒｎｅｄ", String(repeating: "Ab-", count: 30), "İstanbul"]
+    for b in 0..<128 {
+        let c = String(UnicodeScalar(UInt8(b)))
+        labels += ["x\(c)y", "\(c)z", "Q\(c)", "\(c)\(c)A\(c)"]
+    }
+    for label in labels {
+        #expect(PostureChannel.normalize(label) == referenceNormalize(label), "\(label.debugDescription)")
+    }
+}

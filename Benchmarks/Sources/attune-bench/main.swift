@@ -453,6 +453,15 @@ case "sizes":
     print("Recommendation \(MemoryLayout<Recommendation>.size), FusedState \(MemoryLayout<FusedState>.size), TrackSnapshot \(MemoryLayout<TrackSnapshot>.size), Decision \(MemoryLayout<Decision>.size), TagLevel \(MemoryLayout<TagLevel>.size), InputEvent \(MemoryLayout<InputEvent>.size), Cue \(MemoryLayout<Cue>.size), VoiceChannel.State \(MemoryLayout<VoiceChannel.State>.size), VoiceChannel \(MemoryLayout<VoiceChannel>.size), TextChannel \(MemoryLayout<TextChannel>.size), PostureChannel \(MemoryLayout<PostureChannel>.size), PostureChannel.State \(MemoryLayout<PostureChannel.State>.size), RunningBaseline \(MemoryLayout<RunningBaseline>.size)")
 
 
+case "latency":
+    // Section 3 alone, for quick checks between optimisation steps.
+    let rows = latency(realistic: Mix(name: "realistic", path: args.required("realistic")),
+                       text: Mix(name: "text", path: args.required("text"))).map {
+        [$0.kind, grouped($0.events), fmt($0.p50, 2), fmt($0.p99, 2), fmt($0.p999, 2), fmt($0.max, 1),
+         fmt($0.cpuP50, 2), fmt($0.cpuP99, 2), fmt($0.cpuP999, 2), fmt($0.mallocsPerEvent, 1)]
+    }
+    table(["cue", "events", "p50 µs", "p99 µs", "p99.9 µs", "max µs", "CPU p50", "CPU p99", "CPU p99.9", "mallocs/event"], rows)
+
 case "all":
     let binary = args.required("attune")
     let reps = Int(args.values["reps"] ?? "5") ?? 5
@@ -527,7 +536,7 @@ case "all":
     table(["sessions", "KiB/session (heap)", "peak RSS MiB"], rows)
 
 default:
-    fail("usage: attune-bench all --attune BIN --realistic F --text F --numeric F [--reps N] [--threads 1,2] | memory K --realistic F --text F")
+    fail("usage: attune-bench all --attune BIN --realistic F --text F --numeric F [--reps N] [--threads 1,2] | latency --realistic F --text F | memory K --realistic F --text F")
 }
 
 func loadAverage() -> String {

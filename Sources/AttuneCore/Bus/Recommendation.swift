@@ -27,7 +27,28 @@ public struct Recommendation: Sendable, Hashable {
 extension Recommendation {
     /// The protocol v1 output line (without the newline), appended to `out`.
     /// Byte-level on purpose: this runs once per event on the hot path.
-    func writeJSON(into w: inout JSONBytes) {
+    func writeJSON(into out: inout JSONBytes) {
+        // The reasons are worked out when read: once here, not again if the line is retried in more room.
+        let because = decision.because
+        out.render(bound: estimatedBytes(because: because)) { writeJSON(into: &$0, because: because) }
+    }
+
+    /// Room for the line: generous for the fixed part, six bytes per string byte (the
+    /// worst escape). Only a hint: a line that needs more is written again in more room.
+    private func estimatedBytes(because: [Reason]) -> Int {
+        var n = 1_536 + 6 * (session.utf8.count + event.utf8.count)
+        for tag in state.other.tags { n += 64 + 6 * (tag.name.utf8.count + tag.channel.utf8.count) }
+        for r in because { n += 96 + 6 * (r.channel.utf8.count + r.cue.utf8.count + r.text.utf8.count) }
+        if let response {
+            n += 256 + 6 * (response.subkind.utf8.count + response.reasons.reduce(0) { $0 + $1.utf8.count + 3 }
+                            + response.also.reduce(0) { $0 + $1.utf8.count + 3 })
+        }
+        if let rupture { n += 160 + 6 * rupture.reason.utf8.count }
+        if let repair { n += 224 + 6 * repair.reason.utf8.count }
+        return n
+    }
+
+    private func writeJSON(into w: inout RawWriter, because: [Reason]) {
         w.raw("{\"t\":"); w.number(t, decimals: 6)
         w.raw(",\"session\":"); w.string(session)
         w.raw(",\"line\":"); w.int(line)
@@ -60,7 +81,7 @@ extension Recommendation {
         if let r = state.sync.arousalCorrelation { w.number(r) } else { w.raw("null") }
         w.raw(",\"mirroring\":"); w.number(state.sync.mirroring)
         w.raw("},\"because\":[")
-        for (i, r) in decision.because.enumerated() {
+        for (i, r) in because.enumerated() {
             if i > 0 { w.byte(UInt8(ascii: ",")) }
             w.raw("{\"channel\":"); w.string(r.channel)
             w.raw(",\"cue\":"); w.string(r.cue)
@@ -89,7 +110,7 @@ extension Recommendation {
         w.byte(UInt8(ascii: "}"))
     }
 
-    private func writeResponse(_ r: ScoredResponse, into w: inout JSONBytes) {
+    private func writeResponse(_ r: ScoredResponse, into w: inout RawWriter) {
         w.raw(",\"response\":{\"kind\":"); w.string(r.kind.rawValue)
         w.raw(",\"subkind\":"); w.string(r.subkind)
         w.raw(",\"score\":")
@@ -110,7 +131,7 @@ extension Recommendation {
     }
 
     /// Opens the track object and leaves it open for the caller's extra members.
-    private func writeTrack(_ s: TrackSnapshot, into w: inout JSONBytes) {
+    private func writeTrack(_ s: TrackSnapshot, into w: inout RawWriter) {
         w.raw("{\"valence\":"); w.number(s.valence)
         w.raw(",\"valence_sd\":"); w.number(s.valenceSD)
         w.raw(",\"arousal\":"); w.number(s.arousal)

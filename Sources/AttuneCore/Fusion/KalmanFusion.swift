@@ -20,10 +20,27 @@ import Glibc
 /// are held at full strength until an interval's `holdUntil`, then halve every
 /// half-life. See `Protocols/fusion.md`.
 public struct KalmanFusion: FusionStage {
-    public var configuration: FusionConfiguration
+    public var configuration: FusionConfiguration {
+        didSet { tables = Tables(configuration) }
+    }
+    /// The configuration's name-keyed maps, for the lookups made on every event and tag.
+    private var tables: Tables
 
     public init(configuration: FusionConfiguration = .init()) {
         self.configuration = configuration
+        self.tables = Tables(configuration)
+    }
+
+    private struct Tables: Sendable {
+        let reliability: NameTable<Double>
+        let tagHalfLives: NameTable<Double>
+        let supersedes: NameTable<[String]>
+
+        init(_ c: FusionConfiguration) {
+            reliability = NameTable(c.channelReliability)
+            tagHalfLives = NameTable(c.tagHalfLives)
+            supersedes = NameTable(c.supersedes)
+        }
     }
 
     public struct State: Sendable {
@@ -62,7 +79,7 @@ public struct KalmanFusion: FusionStage {
 
     public func apply(_ evidence: Evidence, of cue: Cue, channel: ChannelInfo, to state: inout State) {
         let c = configuration
-        let weight = c.reliability(of: channel.name) * clamp(evidence.confidence, 0, 1)
+        let weight = (tables.reliability[channel.name] ?? c.defaultReliability) * clamp(evidence.confidence, 0, 1)
         update(&state[cue.source], with: evidence, of: cue, channel: channel, weight: weight)
         for tag in evidence.tags where tag.strength > 0 { state.fresh.append(tag.name) }
     }
@@ -82,11 +99,11 @@ public struct KalmanFusion: FusionStage {
         }
         for tag in evidence.tags where tag.strength > 0 {
             let s = clamp(tag.strength, 0, 1)
-            if let superseded = c.supersedes[tag.name] {
+            if let superseded = tables.supersedes[tag.name] {
                 track.weaken(superseded, by: 1 - s)
             }
             track.addTag(tag, strength: s, channel: channel.name, at: cue.t,
-                         halfLife: tag.halfLife ?? c.halfLife(ofTag: tag.name), configuration: c)
+                         halfLife: tag.halfLife ?? tables.tagHalfLives[tag.name] ?? c.tagHalfLife, configuration: c)
         }
         if cue.channel == "text", let text = cue.value["text"]?.string {
             track.words += Double(wordCount(text))

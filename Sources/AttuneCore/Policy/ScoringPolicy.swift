@@ -85,12 +85,15 @@ public struct ScoringPolicy: ResponsePolicy {
 /// A policy configuration prepared for scoring. Immutable, so decisions can share it.
 final class ScoringTables: Sendable {
     let configuration: PolicyConfiguration
+    /// `configuration.weights` for per-event lookups by tag name (every tag of every event).
+    let tagWeights: NameTable<ModeScores>
     let negativeValence, positiveValence, highArousal, lowArousal, expressedEmotion, lowCoverage,
         incongruence, otherFlooded, selfFlooded, selfTalkShare,
         answeredQuestion, questionRun, comfortGiven: ModeScores?
 
     init(_ c: PolicyConfiguration) {
         configuration = c
+        tagWeights = NameTable(c.weights)
         let w = c.weights
         negativeValence = w["negative_valence"]
         positiveValence = w["positive_valence"]
@@ -117,7 +120,7 @@ final class ScoringTables: Sendable {
         }
         let o = fused.other
         for tag in o.tags {
-            add(tag.name, tag.level, configuration.weights[tag.name], channel: tag.channel, text: .tag(channel: tag.channel, reason: tag.reason))
+            add(tag.name, tag.level, tagWeights[tag.name], channel: tag.channel, text: .tag(channel: tag.channel, reason: tag.reason))
         }
         add("negative_valence", max(0, -o.valence), negativeValence, channel: "fusion", text: .valence(o.valence, sd: o.valenceSD))
         add("positive_valence", max(0, o.valence), positiveValence, channel: "fusion", text: .valence(o.valence, sd: o.valenceSD))

@@ -2,112 +2,187 @@
 /// trimmed, no locale, no `String(format:)` (5-30x slower per line), and the
 /// same bytes on every machine.
 enum NumberFormat {
-    private static let powers: [Double] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000]
+    /// The most bytes ``write(_:decimals:to:)`` writes: a sign, 16 integer digits, a point
+    /// and 9 decimals, or Swift's shortest form of a huge double ("-1.7976931348623157e+308").
+    static let maxBytes = 32
+
+    /// Exact powers of ten as doubles (a switch, not a static array: no lazy-global check per number).
+    @inline(__always) private static func power(_ d: Int) -> Double {
+        switch d {
+        case 0: return 1
+        case 1: return 10
+        case 2: return 100
+        case 3: return 1_000
+        case 4: return 10_000
+        case 5: return 100_000
+        case 6: return 1_000_000
+        case 7: return 10_000_000
+        case 8: return 100_000_000
+        default: return 1_000_000_000
+        }
+    }
 
     static func append(_ x: Double, decimals: Int, to out: inout [UInt8]) {
-        guard x.isFinite else { out.append(contentsOf: "null".utf8); return }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxBytes) { buf in
+            let n = write(x, decimals: decimals, to: buf.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[..<n]))
+        }
+    }
+
+    /// Writes `x` at `p` (room for ``maxBytes``) and returns the byte count: the digits
+    /// are produced straight into place, no per-digit array append.
+    static func write(_ x: Double, decimals: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        guard x.isFinite else {
+            p[0] = UInt8(ascii: "n"); p[1] = UInt8(ascii: "u"); p[2] = UInt8(ascii: "l"); p[3] = UInt8(ascii: "l")
+            return 4
+        }
         let d = min(max(decimals, 0), 9)
-        let scaled = (x * powers[d]).rounded(.toNearestOrAwayFromZero)
+        let scaled = (x * power(d)).rounded(.toNearestOrAwayFromZero)
         guard abs(scaled) < 9.0e15 else {
             // Beyond exact-integer range: rare (a huge `t`), let Swift's shortest round-trip form speak.
-            out.append(contentsOf: x.description.utf8)
-            return
+            var text = x.description
+            return text.withUTF8 { u in
+                let n = min(u.count, maxBytes)
+                p.update(from: u.baseAddress!, count: n)
+                return n
+            }
         }
         var n = Int64(scaled)
-        if n == 0 { out.append(UInt8(ascii: "0")); return }
-        if n < 0 { out.append(UInt8(ascii: "-")); n = -n }
-        let unit = Int64(powers[d])
+        if n == 0 { p[0] = UInt8(ascii: "0"); return 1 }
+        var count = 0
+        if n < 0 { p[0] = UInt8(ascii: "-"); count = 1; n = -n }
+        let unit = Int64(power(d))
         var whole = n / unit
         var frac = n % unit
-        // Integer part.
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buf in
-            repeat {
-                buf[count] = UInt8(ascii: "0") + UInt8(whole % 10)
-                whole /= 10
-                count += 1
-            } while whole > 0
-            for i in stride(from: count - 1, through: 0, by: -1) { out.append(buf[i]) }
-        }
-        guard frac != 0 else { return }
+        // Integer part: count the digits, then fill from the right.
+        var digits = 1
+        var probe = whole
+        while probe >= 10 { probe /= 10; digits += 1 }
+        var i = count + digits - 1
+        repeat {
+            p[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: whole % 10)
+            whole /= 10
+            i -= 1
+        } while whole > 0
+        count += digits
+        guard frac != 0 else { return count }
         var width = d
         while frac % 10 == 0 { frac /= 10; width -= 1 }
-        out.append(UInt8(ascii: "."))
-        var div = Int64(powers[width - 1])
-        while div > 0 {
-            out.append(UInt8(ascii: "0") + UInt8((frac / div) % 10))
-            div /= 10
+        p[count] = UInt8(ascii: ".")
+        count += 1
+        // Exactly `width` digits, leading zeros included.
+        var j = count + width - 1
+        while j >= count {
+            p[j] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: frac % 10)
+            frac /= 10
+            j -= 1
         }
+        return count + width
     }
 }
 
-/// Appends JSON to a byte array. The writer trusts its caller for structure
-/// (the output shapes are fixed) and takes care of escaping and numbers.
-struct JSONBytes {
-    var bytes: [UInt8]
+/// Writes JSON straight into a fixed span of memory, checking room once per
+/// call rather than once per byte (an `Array.append` per byte checks
+/// uniqueness and capacity every time, and was most of an output line's cost).
+/// When the span is too small it stops writing and sets ``overflow``; the
+/// owner (``JSONBytes/render(bound:_:)``) then retries with a bigger one, so
+/// callers never see a partial line.
+struct RawWriter {
+    let base: UnsafeMutablePointer<UInt8>
+    let capacity: Int
+    private(set) var count = 0
+    private(set) var overflow = false
 
-    init(capacity: Int = 512) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+    init(base: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        self.base = base
+        self.capacity = capacity
     }
 
-    /// Appends to an existing buffer (the caller should drop its own reference, or appending copies it).
-    init(adopting bytes: [UInt8]) {
-        self.bytes = bytes
+    @inline(__always) private mutating func room(_ n: Int) -> Bool {
+        if count &+ n <= capacity { return true }
+        overflow = true
+        return false
     }
 
     @inline(__always) mutating func raw(_ s: StaticString) {
-        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        s.withUTF8Buffer { u in
+            guard room(u.count) else { return }
+            (base + count).update(from: u.baseAddress!, count: u.count)
+            count += u.count
+        }
     }
 
-    @inline(__always) mutating func byte(_ b: UInt8) { bytes.append(b) }
-
-    mutating func number(_ x: Double, decimals: Int = 4) {
-        NumberFormat.append(x, decimals: decimals, to: &bytes)
+    @inline(__always) mutating func bytes(_ u: UnsafeBufferPointer<UInt8>) {
+        guard !u.isEmpty, room(u.count) else { return }
+        (base + count).update(from: u.baseAddress!, count: u.count)
+        count += u.count
     }
 
-    mutating func int(_ n: Int) {
-        NumberFormat.append(Double(n), decimals: 0, to: &bytes)
+    @inline(__always) mutating func byte(_ b: UInt8) {
+        guard room(1) else { return }
+        base[count] = b
+        count += 1
     }
 
-    mutating func bool(_ b: Bool) { b ? raw("true") : raw("false") }
+    @inline(__always) mutating func number(_ x: Double, decimals: Int = 4) {
+        guard room(NumberFormat.maxBytes) else { return }
+        count += NumberFormat.write(x, decimals: decimals, to: base + count)
+    }
+
+    @inline(__always) mutating func int(_ n: Int) { number(Double(n), decimals: 0) }
+
+    @inline(__always) mutating func bool(_ b: Bool) { b ? raw("true") : raw("false") }
 
     /// A JSON string literal with the escapes RFC 8259 requires.
     mutating func string(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { utf8 in
+            // Worst case every byte becomes \u00XX.
+            guard room(utf8.count &* 6 &+ 2) else { return }
+            var out = base + count
+            out.pointee = UInt8(ascii: "\"")
+            out += 1
             // Runs of bytes that need no escape are copied in one go (most strings are one run).
             var run = 0
-            for i in 0..<utf8.count {
-                let b = utf8[i]
-                guard b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 || b == 0x7F else { continue }
-                if run < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i])) }
-                run = i + 1
-                switch b {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
-                case 0x0A: raw("\\n")
-                case 0x0D: raw("\\r")
-                case 0x09: raw("\\t")
-                default:
-                    raw("\\u00")
-                    bytes.append(hex(b >> 4))
-                    bytes.append(hex(b & 0xF))
+            var i = 0
+            let n = utf8.count
+            let src = utf8.baseAddress
+            while i < n {
+                // Eight bytes at a time while none needs an escape (nearly all text): a quote,
+                // a backslash, a control byte or DEL. Each test is exact for "any byte in the word".
+                if i &+ 8 <= n {
+                    let x = UnsafeRawPointer(src.unsafelyUnwrapped + i).loadUnaligned(as: UInt64.self)
+                    if !Self.needsEscape(x) { i &+= 8; continue }
                 }
+                let b = src.unsafelyUnwrapped[i]
+                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 || b == 0x7F {
+                    if run < i {
+                        out.update(from: src.unsafelyUnwrapped + run, count: i - run)
+                        out += i - run
+                    }
+                    run = i + 1
+                    out.pointee = UInt8(ascii: "\\")
+                    switch b {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"): out[1] = b; out += 2
+                    case 0x0A: out[1] = UInt8(ascii: "n"); out += 2
+                    case 0x0D: out[1] = UInt8(ascii: "r"); out += 2
+                    case 0x09: out[1] = UInt8(ascii: "t"); out += 2
+                    default:
+                        out[1] = UInt8(ascii: "u"); out[2] = UInt8(ascii: "0"); out[3] = UInt8(ascii: "0")
+                        out[4] = Self.hex(b >> 4); out[5] = Self.hex(b & 0xF)
+                        out += 6
+                    }
+                }
+                i += 1
             }
-            if run < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...])) }
+            if run < n {
+                out.update(from: src.unsafelyUnwrapped + run, count: n - run)
+                out += n - run
+            }
+            out.pointee = UInt8(ascii: "\"")
+            out += 1
+            count = out - base
         }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    /// `"key":`
-    mutating func key(_ k: StaticString) {
-        bytes.append(UInt8(ascii: "\""))
-        raw(k)
-        raw("\":")
     }
 
     /// Any ``JSONValue``, members in their stored order.
@@ -115,7 +190,7 @@ struct JSONBytes {
         switch v {
         case .null: raw("null")
         case .bool(let b): bool(b)
-        case .number(let n): NumberFormat.append(n, decimals: 9, to: &bytes)
+        case .number(let n): number(n, decimals: 9)
         case .string(let s): string(s)
         case .array(let items):
             byte(UInt8(ascii: "["))
@@ -136,7 +211,99 @@ struct JSONBytes {
         }
     }
 
-    private func hex(_ n: UInt8) -> UInt8 { n < 10 ? UInt8(ascii: "0") + n : UInt8(ascii: "a") + n - 10 }
+    @inline(__always) private static func needsEscape(_ x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        let control = (x &- ones &* 0x20) & ~x & highs != 0          // some byte < 0x20
+        return control || hasZero(x ^ (ones &* 0x22)) || hasZero(x ^ (ones &* 0x5C)) || hasZero(x ^ (ones &* 0x7F))
+    }
+
+    @inline(__always) private static func hex(_ n: UInt8) -> UInt8 { n < 10 ? UInt8(ascii: "0") + n : UInt8(ascii: "a") + n - 10 }
+}
+
+/// Appends JSON to a byte array. The writer trusts its caller for structure
+/// (the output shapes are fixed) and takes care of escaping and numbers.
+struct JSONBytes {
+    var bytes: [UInt8]
+
+    init(capacity: Int = 512) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Appends to an existing buffer (the caller should drop its own reference, or appending copies it).
+    init(adopting bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Appends what `body` writes, straight into the array's storage: `bound` bytes are
+    /// made room for (zero-filled by one copy from a zero page), `body` writes into them,
+    /// and the rest is dropped. If `body` needs more, it runs again with four times the room,
+    /// so `body` must write the same bytes every time it runs (it only reads its inputs).
+    mutating func render(bound: Int, _ body: (inout RawWriter) -> Void) {
+        var room = max(bound, 64)
+        while true {
+            let start = bytes.count
+            Self.appendZeros(room, to: &bytes)
+            let (written, overflow) = bytes.withUnsafeMutableBufferPointer { p -> (Int, Bool) in
+                var w = RawWriter(base: p.baseAddress! + start, capacity: room)
+                body(&w)
+                return (w.count, w.overflow)
+            }
+            if !overflow {
+                bytes.removeLast(room - written)
+                return
+            }
+            bytes.removeLast(room)
+            room *= 4
+        }
+    }
+
+    private static let zeroPage = [UInt8](repeating: 0, count: 4096)
+
+    private static func appendZeros(_ n: Int, to bytes: inout [UInt8]) {
+        var left = n
+        zeroPage.withUnsafeBufferPointer { zeros in
+            while left > 0 {
+                let k = min(left, zeros.count)
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: zeros[..<k]))
+                left -= k
+            }
+        }
+    }
+
+    @inline(__always) mutating func raw(_ s: StaticString) {
+        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    @inline(__always) mutating func byte(_ b: UInt8) { bytes.append(b) }
+
+    mutating func number(_ x: Double, decimals: Int = 4) {
+        NumberFormat.append(x, decimals: decimals, to: &bytes)
+    }
+
+    mutating func int(_ n: Int) {
+        NumberFormat.append(Double(n), decimals: 0, to: &bytes)
+    }
+
+    mutating func bool(_ b: Bool) { b ? raw("true") : raw("false") }
+
+    /// A JSON string literal with the escapes RFC 8259 requires.
+    mutating func string(_ s: String) {
+        render(bound: s.utf8.count * 6 + 2) { $0.string(s) }
+    }
+
+    /// `"key":`
+    mutating func key(_ k: StaticString) {
+        bytes.append(UInt8(ascii: "\""))
+        raw(k)
+        raw("\":")
+    }
+
+    /// Any ``JSONValue``, members in their stored order.
+    mutating func value(_ v: JSONValue) {
+        render(bound: 256) { $0.value(v) }
+    }
 }
 
 extension JSONValue {
