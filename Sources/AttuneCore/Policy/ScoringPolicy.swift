@@ -190,12 +190,22 @@ enum ReasonText: Sendable, Hashable {
     case comfortGiven
 
     var text: String {
+        // The common reasons are composed in place (one allocation, no interpolation):
+        // every line of `--emit every` writes three of them. Same words as the rest.
         switch self {
-        case .tag(let channel, let reason): return "\(channel): \(reason)"
-        case .valence(let v, let sd): return "other's valence \(signed(v)) ±\(rounded2(sd))"
-        case .arousal(let a): return "other's arousal \(signed(a))"
-        case .expressed(let v, let coverage): return "a clearly expressed feeling (valence \(signed(v)), coverage \(rounded2(coverage)))"
-        case .coverage(let coverage, let noCues): return noCues ? "no evidence yet" : "little fresh evidence (coverage \(rounded2(coverage)))"
+        case .tag(let channel, let reason):
+            return compose(channel.utf8.count + reason.utf8.count + 2) { $0.utf8(channel); $0.raw(": "); $0.utf8(reason) }
+        case .valence(let v, let sd):
+            return compose(128) { $0.raw("other's valence "); $0.signed2(v); $0.raw(" ±"); $0.number(sd, decimals: 2) }
+        case .arousal(let a): return compose(128) { $0.raw("other's arousal "); $0.signed2(a) }
+        case .expressed(let v, let coverage):
+            return compose(160) {
+                $0.raw("a clearly expressed feeling (valence "); $0.signed2(v)
+                $0.raw(", coverage "); $0.number(coverage, decimals: 2); $0.raw(")")
+            }
+        case .coverage(let coverage, let noCues):
+            if noCues { return "no evidence yet" }
+            return compose(128) { $0.raw("little fresh evidence (coverage "); $0.number(coverage, decimals: 2); $0.raw(")") }
         case .incongruence(let why): return "mixed signals: \(why.reason)"
         case .flooded(let listener, let tag, let arousal, let valence):
             let why = tag.map { "\($0.channel): \($0.reason)" } ?? "arousal \(signed(arousal)) with valence \(signed(valence))"
@@ -205,6 +215,17 @@ enum ReasonText: Sendable, Hashable {
         case .questionRun(let n): return "you have asked \(n) questions in a row: fewer questions"
         case .comfortGiven: return "you just gave comfort: no need to repeat it at once"
         }
+    }
+}
+
+/// A String of at most `capacity` UTF-8 bytes written by `body` (which must fit: the
+/// capacities above are sums of exact lengths, or bounds on fixed words and two numbers).
+private func compose(_ capacity: Int, _ body: (inout RawWriter) -> Void) -> String {
+    String(unsafeUninitializedCapacity: capacity) { buffer in
+        var w = RawWriter(base: buffer.baseAddress!, capacity: capacity)
+        body(&w)
+        precondition(!w.overflow, "reason text longer than its capacity")
+        return w.count
     }
 }
 

@@ -131,6 +131,18 @@ struct RawWriter {
 
     @inline(__always) mutating func int(_ n: Int) { number(Double(n), decimals: 0) }
 
+    /// A number with an explicit sign and two decimals, as reasons write it ("+0.35", "-0.6").
+    mutating func signed2(_ x: Double) {
+        if x >= 0 { byte(UInt8(ascii: "+")) }
+        number((x * 100).rounded() / 100, decimals: 2)
+    }
+
+    /// A String's UTF-8 bytes as they are (no quotes, no escapes): for composing text, not JSON.
+    @inline(__always) mutating func utf8(_ s: String) {
+        var s = s
+        s.withUTF8 { bytes($0) }
+    }
+
     @inline(__always) mutating func bool(_ b: Bool) { b ? raw("true") : raw("false") }
 
     /// A JSON string literal with the escapes RFC 8259 requires.
@@ -261,7 +273,7 @@ struct JSONBytes {
 
     private static let zeroPage = [UInt8](repeating: 0, count: 4096)
 
-    private static func appendZeros(_ n: Int, to bytes: inout [UInt8]) {
+    static func appendZeros(_ n: Int, to bytes: inout [UInt8]) {
         var left = n
         zeroPage.withUnsafeBufferPointer { zeros in
             while left > 0 {
