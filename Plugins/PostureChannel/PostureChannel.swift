@@ -107,6 +107,7 @@ public struct PostureChannel: ChannelPlugin {
         if confidence < 1 { reason += " (confidence \(confidence))" }
 
         var tags: [CueTag] = []
+        tags.reserveCapacity(3 + meaning.tags.count)   // one allocation, not one per growth step
         func add(_ name: String, _ strength: Double) {
             let s = min(1, max(0, strength)) * confidence
             guard s > 0 else { return }
