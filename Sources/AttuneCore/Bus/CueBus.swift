@@ -357,18 +357,23 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         let decision = policy.decide(fused, state: &session.policy)
         session.lastDecision = DecisionSummary(mode: decision.mode, confidence: decision.confidence, scores: decision.scores,
                                                risk: decision.risk, changed: decision.changed)
-        var r = Recommendation(t: t, session: name, line: p.event.line, event: eventName, source: source,
-                               late: late, decision: decision, state: fused)
-        r.response = response
-        r.rupture = seen.rupture
-        r.repair = seen.repair
         let news = feedback.configuration.emitResponses && (response != nil || seen.rupture != nil || seen.repair != nil)
+        // Built only when it is kept: a recommendation copies the whole snapshot (every array
+        // retained), and under `--emit change` most events keep none.
+        func recommendation() -> Recommendation {
+            var r = Recommendation(t: t, session: name, line: p.event.line, event: eventName, source: source,
+                                   late: late, decision: decision, state: fused)
+            r.response = response
+            r.rupture = seen.rupture
+            r.repair = seen.repair
+            return r
+        }
         switch configuration.emit {
-        case .every: emit(r)
-        case .change: if decision.changed || news { emit(r) }
+        case .every: emit(recommendation())
+        case .change: if decision.changed || news { emit(recommendation()) }
         case .final:
             session.last.removeAll(keepingCapacity: true)
-            session.last.append(r)
+            session.last.append(recommendation())
         }
     }
 
