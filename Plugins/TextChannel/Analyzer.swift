@@ -1,6 +1,6 @@
 import AttuneCore
 
-private let questionPronouns: Set<String> = [
+let questionPronouns: Set<String> = [
     "you", "we", "i", "it", "they", "he", "she", "that", "this", "there", "anyone", "someone", "anybody", "somebody",
 ]
 
@@ -8,8 +8,13 @@ extension TextChannel {
     /// Analyses one utterance without the bus: valence, arousal, emotion
     /// scores, cue tags and the words behind them. Pure and deterministic.
     public func analyze(_ text: String) -> TextAnalysis {
+        analyze(text, tokenizer.tokenize(text))
+    }
+
+    /// `analyze` of `text` already tokenized (``evidence(from:state:)`` shares the tokens with the response classifier).
+    func analyze(_ text: String, _ tokenized: Tokenized) -> TextAnalysis {
         let c = configuration
-        let tokens = tokenizer.tokenize(text)
+        let tokens = tokenized.tokens
         let utf8 = Array(text.utf8)
         func quote(_ a: Int, _ b: Int) -> String {
             String(decoding: utf8[tokens[a].start..<tokens[b - 1].end], as: UTF8.self)
@@ -28,9 +33,9 @@ extension TextChannel {
 
         // Need cues. Earlier matchers claim their spans: "can we talk later"
         // is a request for space, not also a bid for connection.
-        let ids: [Int32] = tokens.map { $0.kind == .period || $0.kind == .comma ? -1 : vocab[$0.text] ?? -1 }
+        let ids: [Int32] = tokens.map { $0.kind == .period || $0.kind == .comma ? -1 : $0.id }
         let roleOf: [WordRole?] = tokens.indices.map { tokens[$0].isWord && ids[$0] >= 0 ? infos[Int(ids[$0])].role : nil }
-        let allMatches = cueMatches(tokens, ids)
+        let allMatches = scanMatches(cueMatchers, \.cues, tokens, ids)
         var claimed: [(Int, Int)] = []
         var masked = [Bool](repeating: false, count: tokens.count)
         var needTags: [CueTag] = []
@@ -83,7 +88,7 @@ extension TextChannel {
             guard t.kind == .word || t.kind == .emoji || t.kind == .emoticon else { i += 1; continue }
             if let r = roleOf[i], r.booster != 0 { boosterCount += 1 }
             if t.caps && capsCounts && t.isWord { capsWords += 1 }
-            guard let (entry, end) = lookup(tokens, ids, i) else { i += 1; continue }
+            guard let (entry, end) = lookup(tokenized, ids, i) else { i += 1; continue }
             var rules: [String] = []
             var scoreMul = 1.0
             var negated = false
@@ -110,7 +115,7 @@ extension TextChannel {
                     if let r, r.booster != 0 {
                         scoreMul += r.booster * decay * (p.caps && capsCounts ? 1 + c.capsEmphasis : 1)
                         rules.append(r.booster > 0 ? "intensified" : "dampened")
-                    } else if let r, j > 0, let b = r.pairBoosters.first(where: { $0.0 == tokens[j - 1].text })?.1 {
+                    } else if let r, j > 0, let b = r.pairBoosterIds.first(where: { $0.0 == tokens[j - 1].id })?.1 {
                         scoreMul += b * decay
                         rules.append(b > 0 ? "intensified" : "dampened")
                     }
@@ -128,7 +133,7 @@ extension TextChannel {
 
             var base = entry.valence
             if base != nil, let r = roleOf[i], r.booster != 0, end == i + 1, i + 1 < tokens.count, tokens[i + 1].isWord,
-               lookup(tokens, ids, i + 1)?.0.valence != nil {
+               lookup(tokenized, ids, i + 1)?.0.valence != nil {
                 base = nil
             }
             // A relief word doing its job ("stopped fighting", "can't stop shaking") carries no
@@ -137,14 +142,14 @@ extension TextChannel {
                 var k = end, seen = 0
                 while k < tokens.count, seen < c.negationWindow, !tokens[k].isSentenceEnd {
                     if tokens[k].isWord {
-                        if let next = lookup(tokens, ids, k)?.0.valence, next < 0 { base = nil; break }
+                        if let next = lookup(tokenized, ids, k)?.0.valence, next < 0 { base = nil; break }
                         seen += 1
                     }
                     k += 1
                 }
             }
-            if let b = base, t.text == "like", entry.valenceSource == .vader, b > 0 {
-                if i == 0 || !likeVerbs(tokens[i - 1].text) { base = nil }
+            if let b = base, marks(t).contains(.like), entry.valenceSource == .vader, b > 0 {
+                if i == 0 || !marks(tokens[i - 1]).contains(.likeVerb) { base = nil }
             }
             var contribution: Double?
             if let b = base, b != 0 {
@@ -244,64 +249,77 @@ extension TextChannel {
             emotions: emotions, tags: tags, matchedWords: matched)
     }
 
-    /// Leftmost-longest, non-overlapping matches of every cue matcher, in one pass.
-    private func cueMatches(_ tokens: [Token], _ ids: [Int32]) -> [[CueMatcher.Match]] {
-        var out = [[CueMatcher.Match]](repeating: [], count: cueMatchers.count)
-        var nextFree = [Int](repeating: 0, count: cueMatchers.count)
-        var best = [CueMatcher.Match?](repeating: nil, count: cueMatchers.count)
+    /// Leftmost-longest, non-overlapping matches of every matcher, in one pass: a matcher's
+    /// patterns are tried where a token starts one of them (`refs`), from where its last match ended.
+    func scanMatches(_ matchers: [CueMatcher], _ refs: KeyPath<WordInfo, [CueRef]>, _ tokens: [Token], _ ids: [Int32])
+        -> [[CueMatcher.Match]] {
+        var out = [[CueMatcher.Match]](repeating: [], count: matchers.count)
+        var nextFree = [Int](repeating: 0, count: matchers.count)
+        var best = [CueMatcher.Match?](repeating: nil, count: matchers.count)
+        var touched: [Int] = []
         for i in tokens.indices {
             guard ids[i] >= 0 else { continue }
-            for ref in infos[Int(ids[i])].cues where i >= nextFree[ref.matcher] {
-                let p = cueMatchers[ref.matcher].patterns[ref.pattern]
+            for ref in infos[Int(ids[i])][keyPath: refs] where i >= nextFree[ref.matcher] {
+                let p = matchers[ref.matcher].patterns[ref.pattern]
                 if let end = p.match(tokens, at: i), end > i, end > (best[ref.matcher]?.end ?? i) {
-                    best[ref.matcher] = .init(start: i, end: end, strength: p.strength ?? cueMatchers[ref.matcher].baseStrength)
+                    if best[ref.matcher] == nil { touched.append(ref.matcher) }
+                    best[ref.matcher] = .init(start: i, end: end, strength: p.strength ?? matchers[ref.matcher].baseStrength)
                 }
             }
-            for m in best.indices {
-                if let b = best[m] {
-                    out[m].append(b)
-                    nextFree[m] = b.end
-                    best[m] = nil
-                }
+            for m in touched {
+                out[m].append(best[m]!)
+                nextFree[m] = best[m]!.end
+                best[m] = nil
             }
+            touched.removeAll(keepingCapacity: true)
         }
         return out
     }
 
-    private func likeVerbs(_ w: String) -> Bool { configuration.likeVerbAfter.contains(w) }
+    @inline(__always) func marks(_ t: Token) -> WordInfo.Marks { t.id >= 0 ? infos[Int(t.id)].marks : [] }
 
     /// The longest lexicon entry starting at token `i`: user phrases and words
     /// first, then built-in phrases, words and stems.
-    private func lookup(_ tokens: [Token], _ ids: [Int32], _ i: Int) -> (LexEntry, Int)? {
-        let w = tokens[i].text
+    private func lookup(_ tokenized: Tokenized, _ ids: [Int32], _ i: Int) -> (LexEntry, Int)? {
+        let tokens = tokenized.tokens
+        let w = tokenized.bytes(i)
         // Single letters ("U.S." gives "u", "s") and numbers carry no sentiment.
         if tokens[i].isWord {
-            let u = w.utf8
-            if u.count == 1 || u.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return nil }
+            if w.count == 1 || w.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return nil }
         }
         if ids[i] >= 0 {
-            let info = infos[Int(ids[i])]
-            for p in info.phrases where i + p.words.count <= tokens.count {
+            let k = Int(ids[i])
+            for p in infos[k].phrases where i + p.ids.count <= tokens.count {
                 var ok = true
-                for k in 1..<p.words.count where tokens[i + k].text != p.words[k] { ok = false; break }
+                for m in 1..<p.ids.count where tokens[i + m].id != p.ids[m] { ok = false; break }
                 if ok {
                     // A phrase without its own valence keeps its words' (summed) valence.
                     var e = p.entry
                     if e.valence == nil {
                         var v = 0.0
-                        for k in 0..<p.words.count where ids[i + k] >= 0 { v += infos[Int(ids[i + k])].entry?.valence ?? 0 }
+                        for m in 0..<p.ids.count where ids[i + m] >= 0 { v += infos[Int(ids[i + m])].entry?.valence ?? 0 }
                         e.valence = v == 0 ? nil : v
                     }
-                    return (e, i + p.words.count)
+                    return (e, i + p.ids.count)
                 }
             }
-            if let e = info.entry { return (e, i + 1) }
+            if let e = infos[k].entry { return (e, i + 1) }
         }
         guard configuration.stemming, tokens[i].isWord else { return nil }
         var found: LexEntry?
-        stemCandidates(w) { cand in
-            if let k = vocab[cand], let e = infos[Int(k)].entry { found = e; return true }
-            return false
+        if w.allSatisfy({ $0 < 0x80 }) {
+            w.withUnsafeBufferPointer { u in
+                asciiStemCandidates(u) { cand in
+                    let k = vocab.id(cand)
+                    if k >= 0, let e = infos[Int(k)].entry { found = e; return true }
+                    return false
+                }
+            }
+        } else {
+            stemCandidates(String(decoding: w, as: UTF8.self)) { cand in
+                if let k = vocab.strings[cand], let e = infos[Int(k)].entry { found = e; return true }
+                return false
+            }
         }
         return found.map { ($0, i + 1) }
     }
@@ -337,14 +355,14 @@ extension TextChannel {
                     while first < k && !tokens[first].isWord { first += 1 }
                     var asks = endsQ
                     if !asks, first < k {
-                        let w = tokens[first].text
-                        if questionWords.contains(w) { asks = true }
-                        else if c.questionAuxiliaries.contains(w), first + 1 < k {
+                        let w = marks(tokens[first])
+                        if w.contains(.questionWord) { asks = true }
+                        else if w.contains(.questionAuxiliary), first + 1 < k {
                             // "do it now", "have this" are orders, "is it", "are you" questions
-                            let next = tokens[first + 1].text
-                            let thing = next == "it" || next == "that" || next == "this"
-                            let doOrHave = w == "do" || w == "does" || w == "did" || w == "have" || w == "has"
-                            if questionPronouns.contains(next) && !(thing && doOrHave) { asks = true }
+                            let next = marks(tokens[first + 1])
+                            let thing = next.contains(.thing)
+                            let doOrHave = w.contains(.doOrHave)
+                            if next.contains(.questionPronoun) && !(thing && doOrHave) { asks = true }
                         }
                     }
                     if asks, first < tokens.count {

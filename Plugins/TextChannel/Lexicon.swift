@@ -41,6 +41,8 @@ struct LexEntry: Sendable {
 struct PhraseEntry: Sendable {
     var words: [String]
     var entry: LexEntry
+    /// `words` as vocabulary slots, filled in by the channel.
+    var ids: [Int32] = []
 }
 
 /// Word and phrase tables, built once.
@@ -70,7 +72,7 @@ struct LexiconTables: Sendable {
                 t.words[key] = LexEntry(valence: v)
                 continue
             }
-            let toks = plain.tokenize(key).filter(\.isWord).map(\.text)
+            let toks = plain.words(key)
             if toks.count == 1 {
                 if t.words[toks[0]] == nil { t.words[toks[0]] = LexEntry(valence: v) }
             } else if toks.count > 1 {
@@ -139,4 +141,40 @@ func stemCandidates(_ w: String, _ body: (String) -> Bool) {
     guard u.count >= 6 else { return }
     if tryDrop("est", ["", "e"]) { return }
     if tryDrop("er", ["", "e"]) { return }
+}
+
+/// ``stemCandidates(_:_:)`` for an ASCII word's bytes: the same candidates in the
+/// same order, written into one stack buffer instead of a String each.
+func asciiStemCandidates(_ u: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
+    guard u.count >= 5 else { return }
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: u.count + 2) { b in
+        func tryDrop(_ suffix: StaticString, _ r0: StaticString, _ r1: StaticString? = nil) -> Bool {
+            let n = suffix.utf8CodeUnitCount
+            guard u.count > n + 2 else { return false }
+            let s = suffix.utf8Start
+            for k in 0..<n where u[u.count - n + k] != s[k] { return false }
+            let baseLen = u.count - n
+            for k in 0..<baseLen { b[k] = u[k] }
+            func test(_ r: StaticString) -> Bool {
+                let rn = r.utf8CodeUnitCount
+                for k in 0..<rn { b[baseLen + k] = r.utf8Start[k] }
+                return body(UnsafeBufferPointer(rebasing: b[0..<(baseLen + rn)]))
+            }
+            if test(r0) { return true }
+            if let r1, test(r1) { return true }
+            // doubled consonant: "upsetting" -> "upset"
+            if u[baseLen - 1] == u[baseLen - 2], body(UnsafeBufferPointer(rebasing: u[0..<(baseLen - 1)])) { return true }
+            return false
+        }
+        if tryDrop("ied", "y") || tryDrop("ies", "y") || tryDrop("iest", "y") || tryDrop("ier", "y") { return }
+        if tryDrop("ing", "", "e") { return }
+        if tryDrop("ed", "", "e") { return }
+        if tryDrop("ness", "") { return }
+        if tryDrop("ly", "", "le") { return }
+        if tryDrop("es", "") { return }
+        if tryDrop("s", "") { return }
+        guard u.count >= 6 else { return }
+        if tryDrop("est", "", "e") { return }
+        if tryDrop("er", "", "e") { return }
+    }
 }

@@ -18,6 +18,39 @@ struct PhrasePattern: Sendable {
     var source: String
     var elements: [Element]
     var strength: Double?
+    /// `elements` with words as vocabulary slots (see ``resolve(_:)``), so that matching compares integers.
+    private var steps: [Step] = []
+    private var alternatives: [Int32] = []
+
+    private struct Step: Sendable {
+        enum Kind: UInt8, Sendable { case words, gap, sentenceEnd }
+        var kind: Kind
+        var optional: Bool
+        /// `alternatives[lo..<hi]`
+        var lo: Int32
+        var hi: Int32
+    }
+
+    /// Every word of every element, to give each a vocabulary slot.
+    var allWords: [String] {
+        elements.flatMap { e -> [String] in if case .words(let w, _) = e { return w } else { return [] } }
+    }
+
+    /// Compiles the elements against the vocabulary; `slot` must know every word in ``allWords``.
+    mutating func resolve(_ slot: (String) -> Int32) {
+        steps = []
+        alternatives = []
+        for e in elements {
+            switch e {
+            case .gap: steps.append(Step(kind: .gap, optional: false, lo: 0, hi: 0))
+            case .sentenceEnd: steps.append(Step(kind: .sentenceEnd, optional: false, lo: 0, hi: 0))
+            case .words(let w, let optional):
+                let lo = Int32(alternatives.count)
+                alternatives += w.map(slot)
+                steps.append(Step(kind: .words, optional: optional, lo: lo, hi: Int32(alternatives.count)))
+            }
+        }
+    }
 
     /// First-element words, to index patterns by the token they start with.
     var firstWords: [String] {
@@ -48,8 +81,8 @@ struct PhrasePattern: Sendable {
                 els.append(.words(alts, optional: optional))
             } else {
                 // a plain word may expand to several tokens ("don't" -> do not)
-                for t in plain.tokenize(String(body)) where t.isWord {
-                    els.append(.words([t.text], optional: false))
+                for w in plain.words(String(body)) {
+                    els.append(.words([w], optional: false))
                 }
             }
         }
@@ -62,14 +95,15 @@ struct PhrasePattern: Sendable {
         elements = els
     }
 
-    /// The end index (exclusive) of a match starting at `start`, or nil.
+    /// The end index (exclusive) of a match starting at `start`, or nil. Needs ``resolve(_:)`` first.
     func match(_ tokens: [Token], at start: Int) -> Int? {
         matchFrom(0, tokens, start)
     }
 
     private func matchFrom(_ e: Int, _ tokens: [Token], _ i: Int) -> Int? {
-        if e == elements.count { return i }
-        switch elements[e] {
+        if e == steps.count { return i }
+        let step = steps[e]
+        switch step.kind {
         case .sentenceEnd:
             if i == tokens.count || tokens[i].isSentenceEnd { return i }
             return nil
@@ -82,57 +116,33 @@ struct PhrasePattern: Sendable {
                 j += 1
                 skipped += 1
             }
-        case .words(let alts, let optional):
-            if i < tokens.count, alts.contains(tokens[i].text) {
-                if let end = matchFrom(e + 1, tokens, i + 1) { return end }
+        case .words:
+            if i < tokens.count {
+                // A token without a slot (-1) equals no pattern word: they all have one.
+                let id = tokens[i].id
+                var hit = false
+                for k in Int(step.lo)..<Int(step.hi) where alternatives[k] == id { hit = true; break }
+                if hit, let end = matchFrom(e + 1, tokens, i + 1) { return end }
             }
-            return optional ? matchFrom(e + 1, tokens, i) : nil
+            return step.optional ? matchFrom(e + 1, tokens, i) : nil
         }
     }
 }
 
-/// One tag's patterns, indexed by their first word.
+/// One tag's patterns. The channel indexes them by first word in its vocabulary
+/// (``WordInfo/cues``, ``WordInfo/responseCues``) and scans all matchers at once.
 struct CueMatcher: Sendable {
     var tag: String
     var label: String
     var baseStrength: Double
     var patterns: [PhrasePattern]
-    var index: [String: [Int]]
 
     init(tag: String, label: String, strength: Double, phrases: [String]) {
         self.tag = tag
         self.label = label
         self.baseStrength = strength
         self.patterns = phrases.compactMap(PhrasePattern.init)
-        var idx: [String: [Int]] = [:]
-        for (k, p) in patterns.enumerated() {
-            for w in p.firstWords { idx[w, default: []].append(k) }
-        }
-        self.index = idx
     }
 
     struct Match { var start: Int; var end: Int; var strength: Double }
-
-    /// Non-overlapping matches, leftmost-longest, in text order.
-    func matches(_ tokens: [Token]) -> [Match] {
-        var out: [Match] = []
-        var i = 0
-        while i < tokens.count {
-            var best: Match?
-            if let cands = index[tokens[i].text] {
-                for k in cands {
-                    if let end = patterns[k].match(tokens, at: i), end > i, end > (best?.end ?? i) {
-                        best = Match(start: i, end: end, strength: patterns[k].strength ?? baseStrength)
-                    }
-                }
-            }
-            if let b = best {
-                out.append(b)
-                i = b.end
-            } else {
-                i += 1
-            }
-        }
-        return out
-    }
 }

@@ -18,9 +18,8 @@ public struct TextChannel: ChannelPlugin {
     public var lexicon: UserLexicon { core.lexicon }
     var tokenizer: Tokenizer { core.tokenizer }
     var cueMatchers: [CueMatcher] { core.cueMatchers }
-    var vocab: [String: Int32] { core.vocab }
+    var vocab: WordTable { core.vocab }
     var infos: [WordInfo] { core.infos }
-    var questionWords: Set<String> { core.questionWords }
     var maskTags: Set<String> { core.maskTags }
     var responseMatchers: [CueMatcher] { core.responseMatchers }
 
@@ -29,23 +28,21 @@ public struct TextChannel: ChannelPlugin {
         let lexicon: UserLexicon
         let tokenizer: Tokenizer
         let cueMatchers: [CueMatcher]
-        /// Everything known about a token, found with one hash lookup: its index in `infos`.
-        let vocab: [String: Int32]
+        /// Everything known about a token, found with one lookup: its index in `infos`.
+        let vocab: WordTable
         let infos: [WordInfo]
-        let questionWords: Set<String>
         let maskTags: Set<String>
         let responseMatchers: [CueMatcher]
 
         init(configuration: Configuration, lexicon: UserLexicon, tokenizer: Tokenizer, cueMatchers: [CueMatcher],
-             vocab: [String: Int32], infos: [WordInfo], questionWords: Set<String>, maskTags: Set<String>) {
-            self.responseMatchers = TextChannel.makeResponseMatchers(configuration)
+             responseMatchers: [CueMatcher], vocab: WordTable, infos: [WordInfo], maskTags: Set<String>) {
+            self.responseMatchers = responseMatchers
             self.configuration = configuration
             self.lexicon = lexicon
             self.tokenizer = tokenizer
             self.cueMatchers = cueMatchers
             self.vocab = vocab
             self.infos = infos
-            self.questionWords = questionWords
             self.maskTags = maskTags
         }
     }
@@ -58,9 +55,8 @@ public struct TextChannel: ChannelPlugin {
             let entry = LexEntry(valence: e.valence * 4, valenceSource: .user, arousal: e.arousal, dominance: e.dominance)
             if e.words.count == 1 { u.words[e.words[0]] = entry } else { u.addPhrase(e.words, entry) }
         }
-        let tokenizer = Tokenizer(emoticons: tables.emoticons)
         let c = configuration
-        let cueMatchers = [
+        var cueMatchers = [
             CueMatcher(tag: Tag.risk, label: "hopelessness or self-harm", strength: c.riskStrength, phrases: c.riskPhrases),
             CueMatcher(tag: Tag.spaceRequest, label: "asked for space", strength: c.spaceRequestStrength, phrases: c.spaceRequestPhrases),
             CueMatcher(tag: Tag.hostility, label: "blame aimed at the listener", strength: c.hostilityStrength, phrases: c.hostilityPhrases),
@@ -68,6 +64,7 @@ public struct TextChannel: ChannelPlugin {
             CueMatcher(tag: Tag.denial, label: "minimising", strength: c.denialStrength, phrases: c.denialPhrases),
             CueMatcher(tag: Tag.uncertainty, label: "unsure", strength: c.uncertaintyStrength, phrases: c.uncertaintyPhrases),
         ]
+        var responseMatchers = TextChannel.makeResponseMatchers(configuration)
         var roles: [String: WordRole] = [:]
         func mark(_ words: [String], _ flag: WordRole.Flags) {
             for w in words { roles[w, default: WordRole()].flags.insert(flag) }
@@ -109,8 +106,50 @@ public struct TextChannel: ChannelPlugin {
                 for w in p.firstWords { infos[slot(w)].cues.append(CueRef(matcher: m, pattern: k)) }
             }
         }
-        self.core = Core(configuration: configuration, lexicon: lexicon, tokenizer: tokenizer, cueMatchers: cueMatchers,
-                         vocab: vocab, infos: infos, questionWords: Set(c.questionWords),
+        for (m, matcher) in responseMatchers.enumerated() {
+            for (k, p) in matcher.patterns.enumerated() {
+                for w in p.firstWords { infos[slot(w)].responseCues.append(CueRef(matcher: m, pattern: k)) }
+            }
+        }
+        // Every other word a rule compares a token with gets a slot too, so that
+        // comparing token slots is comparing texts (a token without a slot equals none of them).
+        func marks(_ words: [String], _ flag: WordInfo.Marks) {
+            for w in words { infos[slot(w)].marks.insert(flag) }
+        }
+        marks(c.questionWords, .questionWord)
+        marks(c.questionAuxiliaries, .questionAuxiliary)
+        marks(Array(questionPronouns), .questionPronoun)
+        marks(["you", "we", "i", "it", "they", "he", "she", "that", "this", "there"], .askPronoun)
+        marks(c.openQuestionWords, .openQuestionWord)
+        marks(c.likeVerbAfter, .likeVerb)
+        marks(["like"], .like)
+        marks(["it", "that", "this"], .thing)
+        marks(["do", "does", "did", "have", "has"], .doOrHave)
+        for w in ["!", "?", ".", ","] { _ = slot(w) }
+        for k in infos.indices {
+            for p in infos[k].phrases.indices {
+                let words = infos[k].phrases[p].words
+                let ids = words.map { Int32(slot($0)) }
+                infos[k].phrases[p].ids = ids
+            }
+        }
+        for k in infos.indices {
+            guard let pairs = infos[k].role?.pairBoosters else { continue }
+            let ids = pairs.map { (Int32(slot($0.0)), $0.1) }
+            infos[k].role!.pairBoosterIds = ids
+        }
+        func resolve(_ matchers: inout [CueMatcher]) {
+            for m in matchers.indices {
+                for k in matchers[m].patterns.indices {
+                    matchers[m].patterns[k].resolve { Int32(slot($0)) }
+                }
+            }
+        }
+        resolve(&cueMatchers)
+        resolve(&responseMatchers)
+        let table = WordTable(vocab)
+        self.core = Core(configuration: configuration, lexicon: lexicon, tokenizer: Tokenizer(emoticons: tables.emoticons, vocab: table),
+                         cueMatchers: cueMatchers, responseMatchers: responseMatchers, vocab: table, infos: infos,
                          maskTags: Set(c.valenceNeutralCues))
     }
 
@@ -126,8 +165,9 @@ public struct TextChannel: ChannelPlugin {
     /// A listener's (`self`) utterance also carries its response cues, as `response:<kind>/<subkind>` tags.
     public func evidence(from cue: Cue, state: inout NoState) -> Evidence {
         guard let text = cue.value["text"]?.string else { return .none }
-        var evidence = analyze(text).evidence
-        if cue.source == .listener { evidence.tags += classifyResponse(text).map(\.tag) }
+        let tokens = tokenizer.tokenize(text)
+        var evidence = analyze(text, tokens).evidence
+        if cue.source == .listener { evidence.tags += classifyResponse(text, tokens).map(\.tag) }
         return evidence
     }
 }
@@ -147,6 +187,8 @@ struct WordRole: Sendable {
     var booster: Double = 0
     /// As the last word of a two-word booster ("kind of"): (first word, value).
     var pairBoosters: [(String, Double)] = []
+    /// `pairBoosters` with the first words as vocabulary slots.
+    var pairBoosterIds: [(Int32, Double)] = []
 }
 
 /// What the lexicons, the rules and the cue patterns know about one token text.
@@ -155,7 +197,29 @@ struct WordInfo: Sendable {
     /// Phrases starting with this word: the user's first, then the built-in ones, longest first.
     var phrases: [PhraseEntry] = []
     var role: WordRole?
+    /// Need-cue patterns starting with this word.
     var cues: [CueRef] = []
+    /// Listener-response patterns starting with this word.
+    var responseCues: [CueRef] = []
+    var marks: Marks = []
+
+    /// Word lists the question and "like" rules test tokens against.
+    struct Marks: OptionSet, Sendable {
+        let rawValue: UInt16
+        static let questionWord = Marks(rawValue: 1)
+        static let questionAuxiliary = Marks(rawValue: 2)
+        /// Analyzer.swift's `questionPronouns` (the `question` tag).
+        static let questionPronoun = Marks(rawValue: 4)
+        /// The pronouns after an auxiliary that make a listener's sentence ask.
+        static let askPronoun = Marks(rawValue: 8)
+        static let openQuestionWord = Marks(rawValue: 16)
+        static let likeVerb = Marks(rawValue: 32)
+        static let like = Marks(rawValue: 64)
+        /// "it", "that", "this"
+        static let thing = Marks(rawValue: 128)
+        /// "do", "does", "did", "have", "has"
+        static let doOrHave = Marks(rawValue: 256)
+    }
 }
 
 struct CueRef: Sendable {

@@ -7,8 +7,6 @@ enum TokenKind: UInt8, Sendable {
 /// One token of normalised text. `start..<end` are UTF-8 offsets into the
 /// original text so reasons can quote the person's own spelling.
 struct Token: Sendable {
-    /// Lowercased, apostrophes folded to `'`, contractions expanded ("don't" gives "do" and "not").
-    var text: String
     var kind: TokenKind
     /// Written in capitals (2+ letters, no lowercase): emphasis when the rest of the text is not shouting.
     var caps: Bool
@@ -16,9 +14,26 @@ struct Token: Sendable {
     var end: Int
     /// For `bang` and `question`: how many marks in the run ("!!!" is 3).
     var count: Int
+    /// The vocabulary slot of the normalised text, -1 when the channel's vocabulary lacks it.
+    /// Every word a rule or pattern compares with has a slot, so comparing slots is comparing texts.
+    var id: Int32
+    /// The normalised text (lowercased, apostrophes folded to `'`, contractions expanded:
+    /// "don't" gives "do" and "not") is `text[textStart..<textEnd]` of the ``Tokenized``.
+    var textStart: Int32
+    var textEnd: Int32
 
     var isWord: Bool { kind == .word }
     var isSentenceEnd: Bool { kind == .bang || kind == .question || kind == .period }
+}
+
+/// The tokens of one text and their normalised texts, back to back in one buffer
+/// (one allocation instead of a String per token).
+struct Tokenized {
+    var tokens: [Token] = []
+    var text: [UInt8] = []
+
+    func bytes(_ i: Int) -> ArraySlice<UInt8> { text[Int(tokens[i].textStart)..<Int(tokens[i].textEnd)] }
+    func string(_ i: Int) -> String { String(decoding: bytes(i), as: UTF8.self) }
 }
 
 /// Splits text into tokens in one pass over its UTF-8 bytes.
@@ -26,17 +41,35 @@ struct Token: Sendable {
 /// Emoticons (":)", ":-(", "<3") are recognised as whole whitespace-separated
 /// chunks by looking them up in `emoticons`, since their characters are
 /// otherwise punctuation.
-struct Tokenizer {
-    let emoticons: Set<String>
+struct Tokenizer: Sendable {
+    let emoticons: WordTable
+    /// Gives tokens their `id`; nil (all -1) for the plain tokenizer that normalises lexicon entries and patterns.
+    let vocab: WordTable?
+    private let punctuationIds: (bang: Int32, question: Int32, period: Int32, comma: Int32)
 
-    func tokenize(_ input: String) -> [Token] {
+    init(emoticons: Set<String>, vocab: WordTable? = nil) {
+        var e: [String: Int32] = [:]
+        for s in emoticons { e[s] = 0 }
+        self.emoticons = WordTable(e)
+        self.vocab = vocab
+        punctuationIds = (vocab?.id("!") ?? -1, vocab?.id("?") ?? -1, vocab?.id(".") ?? -1, vocab?.id(",") ?? -1)
+    }
+
+    func tokenize(_ input: String) -> Tokenized {
         var text = input
         return text.withUTF8 { run($0) }
     }
 
-    private func run(_ b: UnsafeBufferPointer<UInt8>) -> [Token] {
-        var tokens: [Token] = []
-        tokens.reserveCapacity(b.count / 4 + 4)
+    /// The normalised words of `input`, for building tables.
+    func words(_ input: String) -> [String] {
+        let t = tokenize(input)
+        return t.tokens.indices.filter { t.tokens[$0].isWord }.map { t.string($0) }
+    }
+
+    private func run(_ b: UnsafeBufferPointer<UInt8>) -> Tokenized {
+        var out = Tokenized()
+        out.tokens.reserveCapacity(b.count / 4 + 4)
+        out.text.reserveCapacity(b.count + 16)
         var word: [UInt8] = []
         word.reserveCapacity(32)
         var wordStart = 0
@@ -45,13 +78,18 @@ struct Tokenizer {
         let n = b.count
         var atChunkStart = true
 
+        func punct(_ kind: TokenKind, _ ch: UInt8, _ id: Int32, _ s: Int, _ e: Int) {
+            let at = Int32(out.text.count)
+            out.text.append(ch)
+            out.tokens.append(Token(kind: kind, caps: false, start: s, end: e, count: 1, id: id, textStart: at, textEnd: at + 1))
+        }
         func flushWord(_ end: Int) {
             guard !word.isEmpty else { return }
             // A trailing apostrophe is a quote mark, not part of the word.
             while word.last == 0x27 { word.removeLast() }
             if !word.isEmpty {
                 let caps = upper >= 2 && lower == 0
-                emitWord(word, caps: caps, start: wordStart, end: end, into: &tokens)
+                emitWord(word, caps: caps, start: wordStart, end: end, into: &out)
             }
             word.removeAll(keepingCapacity: true)
             upper = 0; lower = 0
@@ -64,9 +102,12 @@ struct Tokenizer {
                 var j = i
                 while j < n && b[j] != 0x20 && b[j] != 0x0A && b[j] != 0x09 && b[j] != 0x0D { j += 1 }
                 if j - i >= 2 && j - i <= 8 {
-                    let chunk = String(decoding: UnsafeBufferPointer(rebasing: b[i..<j]), as: UTF8.self)
+                    let chunk = UnsafeBufferPointer(rebasing: b[i..<j])
                     if emoticons.contains(chunk) {
-                        tokens.append(Token(text: chunk, kind: .emoticon, caps: false, start: i, end: j, count: 1))
+                        let at = Int32(out.text.count)
+                        out.text.append(contentsOf: chunk)
+                        out.tokens.append(Token(kind: .emoticon, caps: false, start: i, end: j, count: 1,
+                                                id: vocab?.id(chunk) ?? -1, textStart: at, textEnd: Int32(out.text.count)))
                         i = j
                         atChunkStart = false
                         continue
@@ -89,18 +130,18 @@ struct Tokenizer {
                     switch c {
                     case 0x21, 0x3F:  // ! ?
                         let kind: TokenKind = c == 0x21 ? .bang : .question
-                        if let last = tokens.last, last.kind == kind, last.end == i {
-                            tokens[tokens.count - 1].count += 1
-                            tokens[tokens.count - 1].end = i + 1
+                        if let last = out.tokens.last, last.kind == kind, last.end == i {
+                            out.tokens[out.tokens.count - 1].count += 1
+                            out.tokens[out.tokens.count - 1].end = i + 1
                         } else {
-                            tokens.append(Token(text: c == 0x21 ? "!" : "?", kind: kind, caps: false, start: i, end: i + 1, count: 1))
+                            punct(kind, c, c == 0x21 ? punctuationIds.bang : punctuationIds.question, i, i + 1)
                         }
                     case 0x2E, 0x0A:  // . and newline end a sentence
-                        if let last = tokens.last, last.isSentenceEnd { break }
-                        if tokens.isEmpty { break }
-                        tokens.append(Token(text: ".", kind: .period, caps: false, start: i, end: i + 1, count: 1))
+                        if let last = out.tokens.last, last.isSentenceEnd { break }
+                        if out.tokens.isEmpty { break }
+                        punct(.period, 0x2E, punctuationIds.period, i, i + 1)
                     case 0x2C, 0x3B, 0x3A:  // , ; :
-                        tokens.append(Token(text: ",", kind: .comma, caps: false, start: i, end: i + 1, count: 1))
+                        punct(.comma, 0x2C, punctuationIds.comma, i, i + 1)
                     default: break
                     }
                     if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D { atChunkStart = true }
@@ -115,8 +156,8 @@ struct Tokenizer {
                 if !word.isEmpty { word.append(0x27) }
             } else if v == 0x2026 {  // …
                 flushWord(i)
-                if let last = tokens.last, !last.isSentenceEnd {
-                    tokens.append(Token(text: ".", kind: .period, caps: false, start: i, end: i + len, count: 1))
+                if let last = out.tokens.last, !last.isSentenceEnd {
+                    punct(.period, 0x2E, punctuationIds.period, i, i + len)
                 }
             } else if v == 0xFE0F || v == 0x200D || (v >= 0x1F3FB && v <= 0x1F3FF) {
                 // variation selector, zero-width joiner, skin tones: part of the emoji before
@@ -126,7 +167,11 @@ struct Tokenizer {
                 for u in scalar.properties.lowercaseMapping.utf8 { word.append(u) }
             } else if v >= 0x2190 && (scalar.properties.isEmoji || scalar.properties.isEmojiPresentation) {
                 flushWord(i)
-                tokens.append(Token(text: String(Character(scalar)), kind: .emoji, caps: false, start: i, end: i + len, count: 1))
+                let at = Int32(out.text.count)
+                out.text.append(contentsOf: String(Character(scalar)).utf8)
+                let id = out.text.withUnsafeBufferPointer { vocab?.id(UnsafeBufferPointer(rebasing: $0[Int(at)...])) ?? -1 }
+                out.tokens.append(Token(kind: .emoji, caps: false, start: i, end: i + len, count: 1,
+                                        id: id, textStart: at, textEnd: Int32(out.text.count)))
             } else {
                 flushWord(i)
                 if v == 0x00A0 || v == 0x2003 || v == 0x2002 { atChunkStart = true }
@@ -134,7 +179,7 @@ struct Tokenizer {
             i += len
         }
         flushWord(n)
-        return tokens
+        return out
     }
 
     @inline(__always) private func isASCIIAlnum(_ c: UInt8) -> Bool {
@@ -152,6 +197,47 @@ struct Tokenizer {
         if i + len > b.count { return (Unicode.Scalar(0xFFFD)!, b.count - i) }
         for k in 1..<len { v = (v << 6) | UInt32(b[i + k] & 0x3F) }
         return (Unicode.Scalar(v) ?? Unicode.Scalar(0xFFFD)!, len)
+    }
+
+    /// Appends the word's tokens: expanded contractions, split clitics ("didn't", "she's").
+    private func emitWord(_ bytes: [UInt8], caps: Bool, start: Int, end: Int, into out: inout Tokenized) {
+        func push<C: Collection<UInt8>>(_ u: C) {
+            let at = out.text.count
+            out.text.append(contentsOf: u)
+            let id = out.text.withUnsafeBufferPointer { vocab?.id(UnsafeBufferPointer(rebasing: $0[at...])) ?? -1 }
+            out.tokens.append(Token(kind: .word, caps: caps, start: start, end: end, count: 1,
+                                    id: id, textStart: Int32(at), textEnd: Int32(out.text.count)))
+        }
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            // Rare: keep the String rules (grapheme-wise suffix tests, canonical equivalence) as they were.
+            for p in splitWord(bytes) { push(p.utf8) }
+            return
+        }
+        bytes.withUnsafeBufferPointer { w in
+            let e = expansionTable.id(w)
+            if e >= 0 { for p in expansionParts[Int(e)] { push(p) }; return }
+            guard let apos = w.lastIndex(of: 0x27) else { push(w); return }
+            let stem = UnsafeBufferPointer(rebasing: w[..<apos])
+            let suffix = UnsafeBufferPointer(rebasing: w[(apos + 1)...])
+            if suffix.count == 1 && suffix[0] == 0x74, stem.last == 0x6E {  // "didn't" splits as "didn" + "t"
+                let base = UnsafeBufferPointer(rebasing: stem.dropLast())
+                let e = expansionTable.id(Array(base) + [0x27, 0x74])
+                if e >= 0 { for p in expansionParts[Int(e)] { push(p) }; return }
+                push(base); push("not".utf8); return
+            }
+            let s = suffix.count <= 2 ? (Int(suffix.first ?? 0) << 8 | Int(suffix.count == 2 ? suffix[1] : 0)) : -1
+            switch s {
+            case 0x6D00: push(stem); push("am".utf8)  // 'm
+            case 0x7265: push(stem); push("are".utf8)  // 're
+            case 0x7665: push(stem); push("have".utf8)  // 've
+            case 0x6C6C: push(stem); push("will".utf8)  // 'll
+            case 0x6400: push(stem); push("would".utf8)  // 'd
+            case 0x7300:  // 's
+                push(stem)
+                if pronounTable.contains(stem) { push("is".utf8) }
+            default: push(w)
+            }
+        }
     }
 }
 
@@ -178,26 +264,34 @@ private let expansions: [String: [String]] = {
     return m
 }()
 
+/// `expansions` on bytes: key -> index into `expansionParts`.
+private let expansionKeys = Array(expansions.keys)
+private let expansionTable = WordTable(Dictionary(uniqueKeysWithValues: expansionKeys.enumerated().map { ($1, Int32($0)) }))
+private let expansionParts: [[[UInt8]]] = expansionKeys.map { expansions[$0]!.map { Array($0.utf8) } }
+private let pronounTable = WordTable(Dictionary(uniqueKeysWithValues: isPronounLike.map { ($0, Int32(0)) }))
+
 private let isPronounLike: Set<String> = [
     "it", "that", "what", "there", "here", "he", "she", "who", "where", "how", "this", "everything",
     "nothing", "something", "everyone", "someone", "when", "why",
 ]
 
-private func emitWord(_ bytes: [UInt8], caps: Bool, start: Int, end: Int, into tokens: inout [Token]) {
+    /// The tokens of one word as Strings, with String semantics throughout; for words with non-ASCII letters.
+private func splitWord(_ bytes: [UInt8]) -> [String] {
+    var out: [String] = []
     let w = String(decoding: bytes, as: UTF8.self)
-    func push(_ s: String) { tokens.append(Token(text: s, kind: .word, caps: caps, start: start, end: end, count: 1)) }
+    func push(_ s: String) { out.append(s) }
     if let parts = expansions[w] {
         for p in parts { push(p) }
-        return
+        return out
     }
-    guard let apos = bytes.lastIndex(of: 0x27) else { push(w); return }
+    guard let apos = bytes.lastIndex(of: 0x27) else { push(w); return out }
     let stem = String(decoding: bytes[..<apos], as: UTF8.self)
     let suffix = bytes[(apos + 1)...]
     if suffix.elementsEqual("t".utf8), stem.hasSuffix("n") {
         // "didn't" splits as "didn" + "t"
         let base = String(stem.dropLast())
-        if let parts = expansions[base + "'t"] { for p in parts { push(p) }; return }
-        push(base); push("not"); return
+        if let parts = expansions[base + "'t"] { for p in parts { push(p) }; return out }
+        push(base); push("not"); return out
     }
     switch String(decoding: suffix, as: UTF8.self) {
     case "m": push(stem); push("am")
@@ -210,4 +304,5 @@ private func emitWord(_ bytes: [UInt8], caps: Bool, start: Int, end: Int, into t
         if isPronounLike.contains(stem) { push("is") }
     default: push(w)
     }
+    return out
 }
