@@ -35,7 +35,7 @@ extension TextChannel {
         // is a request for space, not also a bid for connection.
         let ids: [Int32] = tokens.map { $0.kind == .period || $0.kind == .comma ? -1 : $0.id }
         let roleOf: [WordRole?] = tokens.indices.map { tokens[$0].isWord && ids[$0] >= 0 ? infos[Int(ids[$0])].role : nil }
-        let allMatches = scanMatches(cueMatchers, \.cues, tokens, ids)
+        let allMatches = cueIndex.scan(tokens, ids)
         var claimed: [(Int, Int)] = []
         var masked = [Bool](repeating: false, count: tokens.count)
         var needTags: [CueTag] = []
@@ -247,33 +247,6 @@ extension TextChannel {
             arousal: arousal, arousalVariance: arousalVariance,
             dominance: dominanceN > 0 ? dominanceSum / dominanceN : nil, rawScore: sum,
             emotions: emotions, tags: tags, matchedWords: matched)
-    }
-
-    /// Leftmost-longest, non-overlapping matches of every matcher, in one pass: a matcher's
-    /// patterns are tried where a token starts one of them (`refs`), from where its last match ended.
-    func scanMatches(_ matchers: [CueMatcher], _ refs: KeyPath<WordInfo, [CueRef]>, _ tokens: [Token], _ ids: [Int32])
-        -> [[CueMatcher.Match]] {
-        var out = [[CueMatcher.Match]](repeating: [], count: matchers.count)
-        var nextFree = [Int](repeating: 0, count: matchers.count)
-        var best = [CueMatcher.Match?](repeating: nil, count: matchers.count)
-        var touched: [Int] = []
-        for i in tokens.indices {
-            guard ids[i] >= 0 else { continue }
-            for ref in infos[Int(ids[i])][keyPath: refs] where i >= nextFree[ref.matcher] {
-                let p = matchers[ref.matcher].patterns[ref.pattern]
-                if let end = p.match(tokens, at: i), end > i, end > (best[ref.matcher]?.end ?? i) {
-                    if best[ref.matcher] == nil { touched.append(ref.matcher) }
-                    best[ref.matcher] = .init(start: i, end: end, strength: p.strength ?? matchers[ref.matcher].baseStrength)
-                }
-            }
-            for m in touched {
-                out[m].append(best[m]!)
-                nextFree[m] = best[m]!.end
-                best[m] = nil
-            }
-            touched.removeAll(keepingCapacity: true)
-        }
-        return out
     }
 
     @inline(__always) func marks(_ t: Token) -> WordInfo.Marks { t.id >= 0 ? infos[Int(t.id)].marks : [] }

@@ -18,44 +18,16 @@ struct PhrasePattern: Sendable {
     var source: String
     var elements: [Element]
     var strength: Double?
-    /// `elements` with words as vocabulary slots (see ``resolve(_:)``), so that matching compares integers.
-    private var steps: [Step] = []
-    private var alternatives: [Int32] = []
-
-    private struct Step: Sendable {
-        enum Kind: UInt8, Sendable { case words, gap, sentenceEnd }
-        var kind: Kind
-        var optional: Bool
-        /// `alternatives[lo..<hi]`
-        var lo: Int32
-        var hi: Int32
-    }
-
-    /// Every word of every element, to give each a vocabulary slot.
-    var allWords: [String] {
-        elements.flatMap { e -> [String] in if case .words(let w, _) = e { return w } else { return [] } }
-    }
-
-    /// Compiles the elements against the vocabulary; `slot` must know every word in ``allWords``.
-    mutating func resolve(_ slot: (String) -> Int32) {
-        steps = []
-        alternatives = []
-        for e in elements {
-            switch e {
-            case .gap: steps.append(Step(kind: .gap, optional: false, lo: 0, hi: 0))
-            case .sentenceEnd: steps.append(Step(kind: .sentenceEnd, optional: false, lo: 0, hi: 0))
-            case .words(let w, let optional):
-                let lo = Int32(alternatives.count)
-                alternatives += w.map(slot)
-                steps.append(Step(kind: .words, optional: optional, lo: lo, hi: Int32(alternatives.count)))
-            }
-        }
-    }
 
     /// First-element words, to index patterns by the token they start with.
     var firstWords: [String] {
         if case .words(let w, _) = elements.first { return w }
         return []
+    }
+
+    /// Every word of every element, to give each a vocabulary slot.
+    var allWords: [String] {
+        elements.flatMap { e -> [String] in if case .words(let w, _) = e { return w } else { return [] } }
     }
 
     init?(_ text: String) {
@@ -94,43 +66,9 @@ struct PhrasePattern: Sendable {
         guard !els.isEmpty else { return nil }
         elements = els
     }
-
-    /// The end index (exclusive) of a match starting at `start`, or nil. Needs ``resolve(_:)`` first.
-    func match(_ tokens: [Token], at start: Int) -> Int? {
-        matchFrom(0, tokens, start)
-    }
-
-    private func matchFrom(_ e: Int, _ tokens: [Token], _ i: Int) -> Int? {
-        if e == steps.count { return i }
-        let step = steps[e]
-        switch step.kind {
-        case .sentenceEnd:
-            if i == tokens.count || tokens[i].isSentenceEnd { return i }
-            return nil
-        case .gap:
-            var j = i
-            var skipped = 0
-            while true {
-                if let end = matchFrom(e + 1, tokens, j) { return end }
-                guard skipped < 3, j < tokens.count, !tokens[j].isSentenceEnd else { return nil }
-                j += 1
-                skipped += 1
-            }
-        case .words:
-            if i < tokens.count {
-                // A token without a slot (-1) equals no pattern word: they all have one.
-                let id = tokens[i].id
-                var hit = false
-                for k in Int(step.lo)..<Int(step.hi) where alternatives[k] == id { hit = true; break }
-                if hit, let end = matchFrom(e + 1, tokens, i + 1) { return end }
-            }
-            return step.optional ? matchFrom(e + 1, tokens, i) : nil
-        }
-    }
 }
 
-/// One tag's patterns. The channel indexes them by first word in its vocabulary
-/// (``WordInfo/cues``, ``WordInfo/responseCues``) and scans all matchers at once.
+/// One tag's patterns, as written; the channel matches them compiled (``CompiledMatchers``).
 struct CueMatcher: Sendable {
     var tag: String
     var label: String
@@ -145,4 +83,134 @@ struct CueMatcher: Sendable {
     }
 
     struct Match { var start: Int; var end: Int; var strength: Double }
+}
+
+/// A list of matchers' patterns compiled against the channel's vocabulary into flat
+/// arrays and indexed by first word, so that a scan reads integers only: no String
+/// compares, no copies (and retains) of pattern values.
+struct CompiledMatchers: Sendable {
+    private struct Step: Sendable {
+        enum Kind: UInt8, Sendable { case words, gap, sentenceEnd }
+        var kind: Kind
+        var optional: Bool
+        /// The words are `alternatives[lo..<hi]`.
+        var lo: Int32
+        var hi: Int32
+    }
+    private struct Pattern: Sendable {
+        var stepLo: Int32
+        var stepHi: Int32
+        var matcher: Int32
+        var strength: Double
+    }
+    private var steps: [Step] = []
+    private var alternatives: [Int32] = []
+    private var patterns: [Pattern] = []
+    /// The patterns starting with vocabulary slot `w` are `refs[refStart[w]..<refStart[w + 1]]`,
+    /// in matcher order, then pattern order (the order a matcher-by-matcher scan tries them).
+    private var refStart: [Int32] = []
+    private var refs: [Int32] = []
+    let matcherCount: Int
+
+    /// `slot` must know every word of every pattern (``PhrasePattern/allWords``).
+    init(_ matchers: [CueMatcher], vocabularySize: Int, slot: (String) -> Int32) {
+        matcherCount = matchers.count
+        var firsts: [(word: Int32, pattern: Int32)] = []
+        for (m, matcher) in matchers.enumerated() {
+            for p in matcher.patterns {
+                let index = Int32(patterns.count)
+                let stepLo = Int32(steps.count)
+                for e in p.elements {
+                    switch e {
+                    case .gap: steps.append(Step(kind: .gap, optional: false, lo: 0, hi: 0))
+                    case .sentenceEnd: steps.append(Step(kind: .sentenceEnd, optional: false, lo: 0, hi: 0))
+                    case .words(let w, let optional):
+                        let lo = Int32(alternatives.count)
+                        alternatives += w.map(slot)
+                        steps.append(Step(kind: .words, optional: optional, lo: lo, hi: Int32(alternatives.count)))
+                    }
+                }
+                patterns.append(Pattern(stepLo: stepLo, stepHi: Int32(steps.count), matcher: Int32(m),
+                                        strength: p.strength ?? matcher.baseStrength))
+                for w in p.firstWords { firsts.append((slot(w), index)) }
+            }
+        }
+        var counts = [Int32](repeating: 0, count: vocabularySize + 1)
+        for f in firsts { counts[Int(f.word) + 1] += 1 }
+        for k in 0..<vocabularySize { counts[k + 1] += counts[k] }
+        refStart = counts
+        var fill = counts
+        refs = [Int32](repeating: 0, count: firsts.count)
+        for f in firsts {
+            refs[Int(fill[Int(f.word)])] = f.pattern
+            fill[Int(f.word)] += 1
+        }
+    }
+
+    /// Leftmost-longest, non-overlapping matches of every matcher, in one pass: a matcher's
+    /// patterns are tried where a token starts one of them (`ids`, -1 for none), from where its last match ended.
+    func scan(_ tokens: [Token], _ ids: [Int32]) -> [[CueMatcher.Match]] {
+        var out = [[CueMatcher.Match]](repeating: [], count: matcherCount)
+        var nextFree = [Int](repeating: 0, count: matcherCount)
+        var best = [CueMatcher.Match?](repeating: nil, count: matcherCount)
+        var touched: [Int] = []
+        tokens.withUnsafeBufferPointer { toks in
+        steps.withUnsafeBufferPointer { st in
+        alternatives.withUnsafeBufferPointer { alts in
+        patterns.withUnsafeBufferPointer { pats in
+        refs.withUnsafeBufferPointer { refs in
+        refStart.withUnsafeBufferPointer { refStart in
+            for i in 0..<toks.count {
+                let id = Int(ids[i])
+                guard id >= 0 else { continue }
+                for r in Int(refStart[id])..<Int(refStart[id + 1]) {
+                    let p = pats[Int(refs[r])]
+                    let m = Int(p.matcher)
+                    guard i >= nextFree[m] else { continue }
+                    if let end = CompiledMatchers.match(Int(p.stepLo), Int(p.stepHi), st, alts, toks, i),
+                       end > i, end > (best[m]?.end ?? i) {
+                        if best[m] == nil { touched.append(m) }
+                        best[m] = .init(start: i, end: end, strength: p.strength)
+                    }
+                }
+                for m in touched {
+                    out[m].append(best[m]!)
+                    nextFree[m] = best[m]!.end
+                    best[m] = nil
+                }
+                touched.removeAll(keepingCapacity: true)
+            }
+        }}}}}}
+        return out
+    }
+
+    /// The end (exclusive) of a match of `steps[e..<end]` from token `i`, or nil.
+    private static func match(_ e: Int, _ end: Int, _ st: UnsafeBufferPointer<Step>, _ alts: UnsafeBufferPointer<Int32>,
+                              _ toks: UnsafeBufferPointer<Token>, _ i: Int) -> Int? {
+        if e == end { return i }
+        let step = st[e]
+        switch step.kind {
+        case .sentenceEnd:
+            if i == toks.count || toks[i].isSentenceEnd { return i }
+            return nil
+        case .gap:
+            var j = i
+            var skipped = 0
+            while true {
+                if let x = match(e + 1, end, st, alts, toks, j) { return x }
+                guard skipped < 3, j < toks.count, !toks[j].isSentenceEnd else { return nil }
+                j += 1
+                skipped += 1
+            }
+        case .words:
+            if i < toks.count {
+                // A token without a slot (-1) equals no pattern word: they all have one.
+                let id = toks[i].id
+                var hit = false
+                for k in Int(step.lo)..<Int(step.hi) where alts[k] == id { hit = true; break }
+                if hit, let x = match(e + 1, end, st, alts, toks, i + 1) { return x }
+            }
+            return step.optional ? match(e + 1, end, st, alts, toks, i) : nil
+        }
+    }
 }

@@ -35,7 +35,7 @@ extension TextChannel {
         // "you must" starts advice); on an exact tie the earlier matcher (misattuned first) wins.
         var candidates: [(m: Int, x: CueMatcher.Match)] = []
         // Patterns may start with punctuation here: every token's slot counts.
-        for (k, xs) in scanMatches(responseMatchers, \.responseCues, tokens, tokens.map(\.id)).enumerated() {
+        for (k, xs) in responseIndex.scan(tokens, tokens.map(\.id)).enumerated() {
             for x in xs { candidates.append((k, x)) }
         }
         candidates.sort { a, b in
@@ -74,7 +74,6 @@ extension TextChannel {
     /// Sentences that ask, as for the `question` tag: ending in "?", or opening with a
     /// question word, or with an auxiliary before a pronoun. Ranges of tokens, sentence end included.
     func askingSentences(_ tokens: [Token]) -> [(start: Int, end: Int)] {
-        let c = configuration
         var out: [(Int, Int)] = []
         var s = 0
         var k = 0

@@ -18,6 +18,8 @@ public struct TextChannel: ChannelPlugin {
     public var lexicon: UserLexicon { core.lexicon }
     var tokenizer: Tokenizer { core.tokenizer }
     var cueMatchers: [CueMatcher] { core.cueMatchers }
+    var cueIndex: CompiledMatchers { core.cueIndex }
+    var responseIndex: CompiledMatchers { core.responseIndex }
     var vocab: WordTable { core.vocab }
     var infos: [WordInfo] { core.infos }
     var maskTags: Set<String> { core.maskTags }
@@ -33,9 +35,14 @@ public struct TextChannel: ChannelPlugin {
         let infos: [WordInfo]
         let maskTags: Set<String>
         let responseMatchers: [CueMatcher]
+        let cueIndex: CompiledMatchers
+        let responseIndex: CompiledMatchers
 
         init(configuration: Configuration, lexicon: UserLexicon, tokenizer: Tokenizer, cueMatchers: [CueMatcher],
-             responseMatchers: [CueMatcher], vocab: WordTable, infos: [WordInfo], maskTags: Set<String>) {
+             responseMatchers: [CueMatcher], cueIndex: CompiledMatchers, responseIndex: CompiledMatchers,
+             vocab: WordTable, infos: [WordInfo], maskTags: Set<String>) {
+            self.cueIndex = cueIndex
+            self.responseIndex = responseIndex
             self.responseMatchers = responseMatchers
             self.configuration = configuration
             self.lexicon = lexicon
@@ -56,7 +63,7 @@ public struct TextChannel: ChannelPlugin {
             if e.words.count == 1 { u.words[e.words[0]] = entry } else { u.addPhrase(e.words, entry) }
         }
         let c = configuration
-        var cueMatchers = [
+        let cueMatchers = [
             CueMatcher(tag: Tag.risk, label: "hopelessness or self-harm", strength: c.riskStrength, phrases: c.riskPhrases),
             CueMatcher(tag: Tag.spaceRequest, label: "asked for space", strength: c.spaceRequestStrength, phrases: c.spaceRequestPhrases),
             CueMatcher(tag: Tag.hostility, label: "blame aimed at the listener", strength: c.hostilityStrength, phrases: c.hostilityPhrases),
@@ -64,7 +71,7 @@ public struct TextChannel: ChannelPlugin {
             CueMatcher(tag: Tag.denial, label: "minimising", strength: c.denialStrength, phrases: c.denialPhrases),
             CueMatcher(tag: Tag.uncertainty, label: "unsure", strength: c.uncertaintyStrength, phrases: c.uncertaintyPhrases),
         ]
-        var responseMatchers = TextChannel.makeResponseMatchers(configuration)
+        let responseMatchers = TextChannel.makeResponseMatchers(configuration)
         var roles: [String: WordRole] = [:]
         func mark(_ words: [String], _ flag: WordRole.Flags) {
             for w in words { roles[w, default: WordRole()].flags.insert(flag) }
@@ -101,15 +108,8 @@ public struct TextChannel: ChannelPlugin {
         for (w, ps) in tables.phrases { infos[slot(w)].phrases = ps }
         for (w, ps) in u.phrases { let k = slot(w); infos[k].phrases = ps + infos[k].phrases }
         for (w, r) in roles { infos[slot(w)].role = r }
-        for (m, matcher) in cueMatchers.enumerated() {
-            for (k, p) in matcher.patterns.enumerated() {
-                for w in p.firstWords { infos[slot(w)].cues.append(CueRef(matcher: m, pattern: k)) }
-            }
-        }
-        for (m, matcher) in responseMatchers.enumerated() {
-            for (k, p) in matcher.patterns.enumerated() {
-                for w in p.firstWords { infos[slot(w)].responseCues.append(CueRef(matcher: m, pattern: k)) }
-            }
+        for matcher in cueMatchers + responseMatchers {
+            for p in matcher.patterns { for w in p.allWords { _ = slot(w) } }
         }
         // Every other word a rule compares a token with gets a slot too, so that
         // comparing token slots is comparing texts (a token without a slot equals none of them).
@@ -138,18 +138,12 @@ public struct TextChannel: ChannelPlugin {
             let ids = pairs.map { (Int32(slot($0.0)), $0.1) }
             infos[k].role!.pairBoosterIds = ids
         }
-        func resolve(_ matchers: inout [CueMatcher]) {
-            for m in matchers.indices {
-                for k in matchers[m].patterns.indices {
-                    matchers[m].patterns[k].resolve { Int32(slot($0)) }
-                }
-            }
-        }
-        resolve(&cueMatchers)
-        resolve(&responseMatchers)
+        let cueIndex = CompiledMatchers(cueMatchers, vocabularySize: infos.count) { vocab[$0]! }
+        let responseIndex = CompiledMatchers(responseMatchers, vocabularySize: infos.count) { vocab[$0]! }
         let table = WordTable(vocab)
         self.core = Core(configuration: configuration, lexicon: lexicon, tokenizer: Tokenizer(emoticons: tables.emoticons, vocab: table),
-                         cueMatchers: cueMatchers, responseMatchers: responseMatchers, vocab: table, infos: infos,
+                         cueMatchers: cueMatchers, responseMatchers: responseMatchers, cueIndex: cueIndex,
+                         responseIndex: responseIndex, vocab: table, infos: infos,
                          maskTags: Set(c.valenceNeutralCues))
     }
 
@@ -197,10 +191,6 @@ struct WordInfo: Sendable {
     /// Phrases starting with this word: the user's first, then the built-in ones, longest first.
     var phrases: [PhraseEntry] = []
     var role: WordRole?
-    /// Need-cue patterns starting with this word.
-    var cues: [CueRef] = []
-    /// Listener-response patterns starting with this word.
-    var responseCues: [CueRef] = []
     var marks: Marks = []
 
     /// Word lists the question and "like" rules test tokens against.
@@ -220,11 +210,6 @@ struct WordInfo: Sendable {
         /// "do", "does", "did", "have", "has"
         static let doOrHave = Marks(rawValue: 256)
     }
-}
-
-struct CueRef: Sendable {
-    var matcher: Int
-    var pattern: Int
 }
 
 /// Everything the text channel makes of one utterance, for the bus and for researchers.
