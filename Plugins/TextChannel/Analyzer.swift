@@ -8,11 +8,12 @@ extension TextChannel {
     /// Analyses one utterance without the bus: valence, arousal, emotion
     /// scores, cue tags and the words behind them. Pure and deterministic.
     public func analyze(_ text: String) -> TextAnalysis {
-        analyze(text, tokenizer.tokenize(text))
+        analyze(text, tokenizer.tokenize(text), detail: true)
     }
 
     /// `analyze` of `text` already tokenized (``evidence(from:state:)`` shares the tokens with the response classifier).
-    func analyze(_ text: String, _ tokenized: Tokenized) -> TextAnalysis {
+    /// Without `detail` the result lacks `matchedWords`, which the bus does not read; every number and tag is the same.
+    func analyze(_ text: String, _ tokenized: Tokenized, detail: Bool) -> TextAnalysis {
         let c = configuration
         let tokens = tokenized.tokens
         let utf8 = Array(text.utf8)
@@ -34,7 +35,13 @@ extension TextChannel {
         // Need cues. Earlier matchers claim their spans: "can we talk later"
         // is a request for space, not also a bid for connection.
         let ids: [Int32] = tokens.map { $0.kind == .period || $0.kind == .comma ? -1 : $0.id }
-        let roleOf: [WordRole?] = tokens.indices.map { tokens[$0].isWord && ids[$0] >= 0 ? infos[Int(ids[$0])].role : nil }
+        // The role of each word token, as plain values (no WordRole copies, no retains).
+        var roleFlags = [WordRole.Flags](repeating: [], count: tokens.count)
+        var booster = [Double](repeating: 0, count: tokens.count)
+        for i in tokens.indices where tokens[i].isWord && ids[i] >= 0 {
+            roleFlags[i] = core.roleFlags[Int(ids[i])]
+            booster[i] = core.boosters[Int(ids[i])]
+        }
         let allMatches = cueIndex.scan(tokens, ids)
         var claimed: [(Int, Int)] = []
         var masked = [Bool](repeating: false, count: tokens.count)
@@ -67,7 +74,7 @@ extension TextChannel {
             if t.kind == .bang { bangs += t.count }
             if t.isSentenceEnd || i == tokens.count - 1 {
                 let end = t.isSentenceEnd ? i : i + 1
-                applyContrast(tokens, roleOf, sentenceStart, end, &weight)
+                applyContrast(tokens, roleFlags, sentenceStart, end, &weight)
                 sentenceStart = i + 1
             }
         }
@@ -86,7 +93,7 @@ extension TextChannel {
         while i < tokens.count {
             let t = tokens[i]
             guard t.kind == .word || t.kind == .emoji || t.kind == .emoticon else { i += 1; continue }
-            if let r = roleOf[i], r.booster != 0 { boosterCount += 1 }
+            if booster[i] != 0 { boosterCount += 1 }
             if t.caps && capsCounts && t.isWord { capsWords += 1 }
             guard let (entry, end) = lookup(tokenized, ids, i) else { i += 1; continue }
             var rules: [String] = []
@@ -104,26 +111,26 @@ extension TextChannel {
                 if p.isSentenceEnd { break }
                 if p.kind == .comma { pastComma = true }
                 if p.isWord {
-                    let r = roleOf[j]
-                    if let r, r.flags.contains(.contrast) { break }
+                    let flags = roleFlags[j]
+                    if flags.contains(.contrast) { break }
                     let decay = 1 - 0.05 * Double(dist)
-                    if let r, !pastComma {
-                        if r.flags.contains(.negator) { negated = true; if negatorDistance < 0 { negatorDistance = dist } }
-                        if r.flags.contains(.absence) { absent = true }
-                        if r.flags.contains(.relief) { relieved = true; if reliefDistance < 0 { reliefDistance = dist } }
+                    if !pastComma {
+                        if flags.contains(.negator) { negated = true; if negatorDistance < 0 { negatorDistance = dist } }
+                        if flags.contains(.absence) { absent = true }
+                        if flags.contains(.relief) { relieved = true; if reliefDistance < 0 { reliefDistance = dist } }
                     }
-                    if let r, r.booster != 0 {
-                        scoreMul += r.booster * decay * (p.caps && capsCounts ? 1 + c.capsEmphasis : 1)
-                        rules.append(r.booster > 0 ? "intensified" : "dampened")
-                    } else if let r, j > 0, let b = r.pairBoosterIds.first(where: { $0.0 == tokens[j - 1].id })?.1 {
+                    if booster[j] != 0 {
+                        scoreMul += booster[j] * decay * (p.caps && capsCounts ? 1 + c.capsEmphasis : 1)
+                        if detail { rules.append(booster[j] > 0 ? "intensified" : "dampened") }
+                    } else if j > 0, ids[j] >= 0, let b = pairBooster(Int(ids[j]), after: tokens[j - 1].id) {
                         scoreMul += b * decay
-                        rules.append(b > 0 ? "intensified" : "dampened")
+                        if detail { rules.append(b > 0 ? "intensified" : "dampened") }
                     }
                     dist += 1
                 }
                 j -= 1
             }
-            if t.caps && capsCounts { scoreMul += c.capsEmphasis; rules.append("caps") }
+            if t.caps && capsCounts { scoreMul += c.capsEmphasis; if detail { rules.append("caps") } }
             scoreMul = max(0, scoreMul)
             // A negated relief word cancels out: "can't stop shaking" is still shaking.
             if negated && relieved && negatorDistance > reliefDistance {
@@ -132,13 +139,13 @@ extension TextChannel {
             }
 
             var base = entry.valence
-            if base != nil, let r = roleOf[i], r.booster != 0, end == i + 1, i + 1 < tokens.count, tokens[i + 1].isWord,
+            if base != nil, booster[i] != 0, end == i + 1, i + 1 < tokens.count, tokens[i + 1].isWord,
                lookup(tokenized, ids, i + 1)?.0.valence != nil {
                 base = nil
             }
             // A relief word doing its job ("stopped fighting", "can't stop shaking") carries no
             // valence of its own: the word it acts on does.
-            if let b = base, b < 0, let r = roleOf[i], r.flags.contains(.relief) {
+            if let b = base, b < 0, roleFlags[i].contains(.relief) {
                 var k = end, seen = 0
                 while k < tokens.count, seen < c.negationWindow, !tokens[k].isSentenceEnd {
                     if tokens[k].isWord {
@@ -154,27 +161,29 @@ extension TextChannel {
             var contribution: Double?
             if let b = base, b != 0 {
                 var v = b * scoreMul
-                if negated { v *= c.negationFactor; rules.append("negated") }
-                else if absent && v > 0 { v *= c.absenceFactor; rules.append("absence") }
-                else if relieved && v < 0 { v *= c.reliefFactor; rules.append("relief") }
-                if weight[i] < 1 { rules.append("contrast_before") } else if weight[i] > 1 { rules.append("contrast_after") }
+                if negated { v *= c.negationFactor; if detail { rules.append("negated") } }
+                else if absent && v > 0 { v *= c.absenceFactor; if detail { rules.append("absence") } }
+                else if relieved && v < 0 { v *= c.reliefFactor; if detail { rules.append("relief") } }
+                if detail {
+                    if weight[i] < 1 { rules.append("contrast_before") } else if weight[i] > 1 { rules.append("contrast_after") }
+                }
                 v *= weight[i]
                 if masked[i] {
-                    rules.append("masked")
+                    if detail { rules.append("masked") }
                 } else {
                     contribution = v
                     sum += v
                     if v > 0 { pos += v } else { neg -= v }
                 }
             }
-            let written = quote(i, end)
+            let written = detail || !entry.emotions.isEmpty ? quote(i, end) : ""
             var emoNames: [String] = []
             let emoMul = negated ? c.negatedEmotionFactor : scoreMul
             if emoMul > 0 && !masked[i] {
                 for (cat, w) in entry.emotions {
                     emoSum[cat.rawValue] += w * emoMul
                     if !emoWords[cat.rawValue].contains(written.lowercased()) { emoWords[cat.rawValue].append(written.lowercased()) }
-                    emoNames.append(cat.tagName)
+                    if detail { emoNames.append(cat.tagName) }
                 }
             }
             var ar = entry.arousal
@@ -185,7 +194,7 @@ extension TextChannel {
                 arousalWeight += w
             }
             if let d = entry.dominance { dominanceSum += d; dominanceN += 1 }
-            if contribution != nil || !emoNames.isEmpty || ar != nil {
+            if detail && (contribution != nil || !emoNames.isEmpty || ar != nil) {
                 matched.append(.init(text: written, baseValence: base.map { $0 / 4 }, valence: contribution.map { $0 / 4 },
                                      arousal: ar, source: entry.valenceSource.rawValue, rules: rules, emotions: emoNames))
             }
@@ -249,6 +258,13 @@ extension TextChannel {
             emotions: emotions, tags: tags, matchedWords: matched)
     }
 
+    /// The value of the two-word booster ending in slot `word` whose first word is slot `previous`, if any.
+    private func pairBooster(_ word: Int, after previous: Int32) -> Double? {
+        let c = core
+        for k in Int(c.pairStart[word])..<Int(c.pairStart[word + 1]) where c.pairFirst[k] == previous { return c.pairValue[k] }
+        return nil
+    }
+
     @inline(__always) func marks(_ t: Token) -> WordInfo.Marks { t.id >= 0 ? infos[Int(t.id)].marks : [] }
 
     /// The longest lexicon entry starting at token `i`: user phrases and words
@@ -298,15 +314,15 @@ extension TextChannel {
     }
 
     /// Weights words around "but"/"however" and inside concessive clauses.
-    private func applyContrast(_ tokens: [Token], _ roleOf: [WordRole?], _ start: Int, _ end: Int, _ weight: inout [Double]) {
+    private func applyContrast(_ tokens: [Token], _ roleFlags: [WordRole.Flags], _ start: Int, _ end: Int, _ weight: inout [Double]) {
         let c = configuration
         var k = start
         while k < end {
             let t = tokens[k]
-            if let r = roleOf[k], r.flags.contains(.contrast), k > start {
+            if roleFlags[k].contains(.contrast), k > start {
                 for m in start..<k where weight[m] == 1 { weight[m] = c.contrastBefore }
                 for m in (k + 1)..<end { weight[m] = c.contrastAfter }
-            } else if let r = roleOf[k], r.flags.contains(.concessive) {
+            } else if roleFlags[k].contains(.concessive) {
                 var m = k + 1
                 while m < end && tokens[m].kind != .comma { weight[m] = c.contrastBefore; m += 1 }
                 k = m

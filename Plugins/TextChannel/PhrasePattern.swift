@@ -102,6 +102,10 @@ struct CompiledMatchers: Sendable {
         var stepHi: Int32
         var matcher: Int32
         var strength: Double
+        /// When the second step is a required word: its alternatives, to reject most tries
+        /// with one look at the next token (lo = -1: no such step).
+        var secondLo: Int32
+        var secondHi: Int32
     }
     private var steps: [Step] = []
     private var alternatives: [Int32] = []
@@ -130,8 +134,13 @@ struct CompiledMatchers: Sendable {
                         steps.append(Step(kind: .words, optional: optional, lo: lo, hi: Int32(alternatives.count)))
                     }
                 }
+                var secondLo: Int32 = -1, secondHi: Int32 = -1
+                if Int(stepLo) + 1 < steps.count, steps[Int(stepLo) + 1].kind == .words, !steps[Int(stepLo) + 1].optional {
+                    secondLo = steps[Int(stepLo) + 1].lo
+                    secondHi = steps[Int(stepLo) + 1].hi
+                }
                 patterns.append(Pattern(stepLo: stepLo, stepHi: Int32(steps.count), matcher: Int32(m),
-                                        strength: p.strength ?? matcher.baseStrength))
+                                        strength: p.strength ?? matcher.baseStrength, secondLo: secondLo, secondHi: secondHi))
                 for w in p.firstWords { firsts.append((slot(w), index)) }
             }
         }
@@ -167,7 +176,15 @@ struct CompiledMatchers: Sendable {
                     let p = pats[Int(refs[r])]
                     let m = Int(p.matcher)
                     guard i >= nextFree[m] else { continue }
-                    if let end = CompiledMatchers.match(Int(p.stepLo), Int(p.stepHi), st, alts, toks, i),
+                    if p.secondLo >= 0 {
+                        guard i + 1 < toks.count else { continue }
+                        let next = toks[i + 1].id
+                        var hit = false
+                        for k in Int(p.secondLo)..<Int(p.secondHi) where alts[k] == next { hit = true; break }
+                        guard hit else { continue }
+                    }
+                    // Token i is the first word (that is how the pattern was found), so matching resumes at step 1.
+                    if let end = CompiledMatchers.match(Int(p.stepLo) + 1, Int(p.stepHi), st, alts, toks, i + 1),
                        end > i, end > (best[m]?.end ?? i) {
                         if best[m] == nil { touched.append(m) }
                         best[m] = .init(start: i, end: end, strength: p.strength)

@@ -37,12 +37,29 @@ public struct TextChannel: ChannelPlugin {
         let responseMatchers: [CueMatcher]
         let cueIndex: CompiledMatchers
         let responseIndex: CompiledMatchers
+        /// Per vocabulary slot, the parts of its ``WordRole`` the analyzer reads per token, flat.
+        let roleFlags: [WordRole.Flags]
+        let boosters: [Double]
+        /// The slot's pair boosters are `pairFirst[k]`, `pairValue[k]` for k in `pairStart[slot]..<pairStart[slot + 1]`.
+        let pairStart: [Int32]
+        let pairFirst: [Int32]
+        let pairValue: [Double]
 
         init(configuration: Configuration, lexicon: UserLexicon, tokenizer: Tokenizer, cueMatchers: [CueMatcher],
              responseMatchers: [CueMatcher], cueIndex: CompiledMatchers, responseIndex: CompiledMatchers,
              vocab: WordTable, infos: [WordInfo], maskTags: Set<String>) {
             self.cueIndex = cueIndex
             self.responseIndex = responseIndex
+            roleFlags = infos.map { $0.role?.flags ?? [] }
+            boosters = infos.map { $0.role?.booster ?? 0 }
+            var start: [Int32] = [0], first: [Int32] = [], value: [Double] = []
+            for info in infos {
+                for (w, v) in info.role?.pairBoosterIds ?? [] { first.append(w); value.append(v) }
+                start.append(Int32(first.count))
+            }
+            pairStart = start
+            pairFirst = first
+            pairValue = value
             self.responseMatchers = responseMatchers
             self.configuration = configuration
             self.lexicon = lexicon
@@ -160,7 +177,7 @@ public struct TextChannel: ChannelPlugin {
     public func evidence(from cue: Cue, state: inout NoState) -> Evidence {
         guard let text = cue.value["text"]?.string else { return .none }
         let tokens = tokenizer.tokenize(text)
-        var evidence = analyze(text, tokens).evidence
+        var evidence = analyze(text, tokens, detail: false).evidence
         if cue.source == .listener { evidence.tags += classifyResponse(text, tokens).map(\.tag) }
         return evidence
     }
