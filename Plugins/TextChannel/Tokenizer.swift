@@ -66,34 +66,60 @@ struct Tokenizer: Sendable {
         return t.tokens.indices.filter { t.tokens[$0].isWord }.map { t.string($0) }
     }
 
-    private func run(_ b: UnsafeBufferPointer<UInt8>) -> Tokenized {
+    /// The scan's state, as a struct so that its updates are plain stores (local functions
+    /// capturing these variables cost a dynamic exclusivity check per byte).
+    private struct Scan {
+        let tokenizer: Tokenizer
         var out = Tokenized()
-        out.tokens.reserveCapacity(b.count / 4 + 4)
-        out.text.reserveCapacity(b.count + 16)
-        var word: [UInt8] = []
-        word.reserveCapacity(32)
+        // The word being read is the last `wordLen` bytes of `out.text`, so that a plain word
+        // becomes its own token in place; its FNV-1a hash, high bits and apostrophes are kept as it grows.
+        var wordLen = 0
+        var hash = WordTable.basis
+        var high: UInt8 = 0
+        var apostrophes = 0
         var wordStart = 0
         var upper = 0, lower = 0
-        var i = 0
-        let n = b.count
-        var atChunkStart = true
 
-        func punct(_ kind: TokenKind, _ ch: UInt8, _ id: Int32, _ s: Int, _ e: Int) {
+        mutating func punct(_ kind: TokenKind, _ ch: UInt8, _ id: Int32, _ s: Int, _ e: Int) {
             let at = Int32(out.text.count)
             out.text.append(ch)
             out.tokens.append(Token(kind: kind, caps: false, start: s, end: e, count: 1, id: id, textStart: at, textEnd: at + 1))
         }
-        func flushWord(_ end: Int) {
-            guard !word.isEmpty else { return }
+
+        @inline(__always) mutating func add(_ u: UInt8) {
+            if wordLen == 0 { hash = WordTable.basis; high = 0; apostrophes = 0 }
+            out.text.append(u)
+            wordLen += 1
+            hash = WordTable.step(hash, u)
+            high |= u
+            if u == 0x27 { apostrophes += 1 }
+        }
+
+        mutating func flushWord(_ end: Int) {
+            guard wordLen > 0 else { return }
             // A trailing apostrophe is a quote mark, not part of the word.
-            while word.last == 0x27 { word.removeLast() }
-            if !word.isEmpty {
-                let caps = upper >= 2 && lower == 0
-                emitWord(word, caps: caps, start: wordStart, end: end, into: &out)
+            if out.text.last == 0x27 {
+                while wordLen > 0 && out.text.last == 0x27 { out.text.removeLast(); wordLen -= 1; apostrophes -= 1 }
+                hash = WordTable.hash(out.text[(out.text.count - wordLen)...])
             }
-            word.removeAll(keepingCapacity: true)
+            if wordLen > 0 {
+                let caps = upper >= 2 && lower == 0
+                let t = tokenizer
+                t.emitWord(at: out.text.count - wordLen, hash: hash, ascii: high < 0x80, apostrophe: apostrophes > 0,
+                           caps: caps, start: wordStart, end: end, into: &out)
+            }
+            wordLen = 0
             upper = 0; lower = 0
         }
+    }
+
+    private func run(_ b: UnsafeBufferPointer<UInt8>) -> Tokenized {
+        var sc = Scan(tokenizer: self)
+        sc.out.tokens.reserveCapacity(b.count / 4 + 4)
+        sc.out.text.reserveCapacity(b.count + 16)
+        var i = 0
+        let n = b.count
+        var atChunkStart = true
 
         while i < n {
             let c = b[i]
@@ -104,10 +130,10 @@ struct Tokenizer: Sendable {
                 if j - i >= 2 && j - i <= 8 {
                     let chunk = UnsafeBufferPointer(rebasing: b[i..<j])
                     if emoticons.contains(chunk) {
-                        let at = Int32(out.text.count)
-                        out.text.append(contentsOf: chunk)
-                        out.tokens.append(Token(kind: .emoticon, caps: false, start: i, end: j, count: 1,
-                                                id: vocab?.id(chunk) ?? -1, textStart: at, textEnd: Int32(out.text.count)))
+                        let at = Int32(sc.out.text.count)
+                        sc.out.text.append(contentsOf: chunk)
+                        sc.out.tokens.append(Token(kind: .emoticon, caps: false, start: i, end: j, count: 1,
+                                                id: vocab?.id(chunk) ?? -1, textStart: at, textEnd: Int32(sc.out.text.count)))
                         i = j
                         atChunkStart = false
                         continue
@@ -117,31 +143,31 @@ struct Tokenizer: Sendable {
             atChunkStart = false
             if c < 0x80 {
                 if c >= 0x41 && c <= 0x5A {  // A-Z
-                    if word.isEmpty { wordStart = i }
-                    word.append(c | 0x20); upper += 1
+                    if sc.wordLen == 0 { sc.wordStart = i }
+                    sc.add(c | 0x20); sc.upper += 1
                 } else if (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) {
-                    if word.isEmpty { wordStart = i }
-                    word.append(c)
-                    if c >= 0x61 { lower += 1 }
+                    if sc.wordLen == 0 { sc.wordStart = i }
+                    sc.add(c)
+                    if c >= 0x61 { sc.lower += 1 }
                 } else if c == 0x27 {  // '
-                    if !word.isEmpty { word.append(0x27) }
+                    if sc.wordLen > 0 { sc.add(0x27) }
                 } else {
-                    flushWord(i)
+                    sc.flushWord(i)
                     switch c {
                     case 0x21, 0x3F:  // ! ?
                         let kind: TokenKind = c == 0x21 ? .bang : .question
-                        if let last = out.tokens.last, last.kind == kind, last.end == i {
-                            out.tokens[out.tokens.count - 1].count += 1
-                            out.tokens[out.tokens.count - 1].end = i + 1
+                        if let last = sc.out.tokens.last, last.kind == kind, last.end == i {
+                            sc.out.tokens[sc.out.tokens.count - 1].count += 1
+                            sc.out.tokens[sc.out.tokens.count - 1].end = i + 1
                         } else {
-                            punct(kind, c, c == 0x21 ? punctuationIds.bang : punctuationIds.question, i, i + 1)
+                            sc.punct(kind, c, c == 0x21 ? punctuationIds.bang : punctuationIds.question, i, i + 1)
                         }
                     case 0x2E, 0x0A:  // . and newline end a sentence
-                        if let last = out.tokens.last, last.isSentenceEnd { break }
-                        if out.tokens.isEmpty { break }
-                        punct(.period, 0x2E, punctuationIds.period, i, i + 1)
+                        if let last = sc.out.tokens.last, last.isSentenceEnd { break }
+                        if sc.out.tokens.isEmpty { break }
+                        sc.punct(.period, 0x2E, punctuationIds.period, i, i + 1)
                     case 0x2C, 0x3B, 0x3A:  // , ; :
-                        punct(.comma, 0x2C, punctuationIds.comma, i, i + 1)
+                        sc.punct(.comma, 0x2C, punctuationIds.comma, i, i + 1)
                     default: break
                     }
                     if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D { atChunkStart = true }
@@ -153,33 +179,33 @@ struct Tokenizer: Sendable {
             let (scalar, len) = decode(b, i)
             let v = scalar.value
             if v == 0x2019 || v == 0x2018 || v == 0x02BC || v == 0x2032 {  // ’ ‘ ʼ ′ fold to '
-                if !word.isEmpty { word.append(0x27) }
+                if sc.wordLen > 0 { sc.add(0x27) }
             } else if v == 0x2026 {  // …
-                flushWord(i)
-                if let last = out.tokens.last, !last.isSentenceEnd {
-                    punct(.period, 0x2E, punctuationIds.period, i, i + len)
+                sc.flushWord(i)
+                if let last = sc.out.tokens.last, !last.isSentenceEnd {
+                    sc.punct(.period, 0x2E, punctuationIds.period, i, i + len)
                 }
             } else if v == 0xFE0F || v == 0x200D || (v >= 0x1F3FB && v <= 0x1F3FF) {
                 // variation selector, zero-width joiner, skin tones: part of the emoji before
             } else if scalar.properties.isAlphabetic {
-                if word.isEmpty { wordStart = i }
-                if scalar.properties.isUppercase { upper += 1 } else { lower += 1 }
-                for u in scalar.properties.lowercaseMapping.utf8 { word.append(u) }
+                if sc.wordLen == 0 { sc.wordStart = i }
+                if scalar.properties.isUppercase { sc.upper += 1 } else { sc.lower += 1 }
+                for u in scalar.properties.lowercaseMapping.utf8 { sc.add(u) }
             } else if v >= 0x2190 && (scalar.properties.isEmoji || scalar.properties.isEmojiPresentation) {
-                flushWord(i)
-                let at = Int32(out.text.count)
-                out.text.append(contentsOf: String(Character(scalar)).utf8)
-                let id = out.text.withUnsafeBufferPointer { vocab?.id(UnsafeBufferPointer(rebasing: $0[Int(at)...])) ?? -1 }
-                out.tokens.append(Token(kind: .emoji, caps: false, start: i, end: i + len, count: 1,
-                                        id: id, textStart: at, textEnd: Int32(out.text.count)))
+                sc.flushWord(i)
+                let at = Int32(sc.out.text.count)
+                sc.out.text.append(contentsOf: String(Character(scalar)).utf8)
+                let id = sc.out.text.withUnsafeBufferPointer { vocab?.id(UnsafeBufferPointer(rebasing: $0[Int(at)...])) ?? -1 }
+                sc.out.tokens.append(Token(kind: .emoji, caps: false, start: i, end: i + len, count: 1,
+                                        id: id, textStart: at, textEnd: Int32(sc.out.text.count)))
             } else {
-                flushWord(i)
+                sc.flushWord(i)
                 if v == 0x00A0 || v == 0x2003 || v == 0x2002 { atChunkStart = true }
             }
             i += len
         }
-        flushWord(n)
-        return out
+        sc.flushWord(n)
+        return sc.out
     }
 
     @inline(__always) private func isASCIIAlnum(_ c: UInt8) -> Bool {
@@ -199,8 +225,10 @@ struct Tokenizer: Sendable {
         return (Unicode.Scalar(v) ?? Unicode.Scalar(0xFFFD)!, len)
     }
 
-    /// Appends the word's tokens: expanded contractions, split clitics ("didn't", "she's").
-    private func emitWord(_ bytes: [UInt8], caps: Bool, start: Int, end: Int, into out: inout Tokenized) {
+    /// Turns the word in `out.text[at...]` into its tokens: itself, or expanded contractions
+    /// and split clitics ("didn't", "she's"). `hash` is its FNV-1a hash.
+    fileprivate func emitWord(at: Int, hash: UInt32, ascii: Bool, apostrophe: Bool, caps: Bool, start: Int, end: Int,
+                          into out: inout Tokenized) {
         func push<C: Collection<UInt8>>(_ u: C) {
             let at = out.text.count
             out.text.append(contentsOf: u)
@@ -208,14 +236,31 @@ struct Tokenizer: Sendable {
             out.tokens.append(Token(kind: .word, caps: caps, start: start, end: end, count: 1,
                                     id: id, textStart: Int32(at), textEnd: Int32(out.text.count)))
         }
-        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+        guard ascii else {
             // Rare: keep the String rules (grapheme-wise suffix tests, canonical equivalence) as they were.
+            let bytes = Array(out.text[at...])
+            out.text.removeSubrange(at...)
             for p in splitWord(bytes) { push(p.utf8) }
             return
         }
+        let e = out.text.withUnsafeBufferPointer { expansionTable.id(asciiBytes: UnsafeBufferPointer(rebasing: $0[at...]), hash: hash) }
+        if e >= 0 {
+            out.text.removeSubrange(at...)
+            for p in expansionParts[Int(e)] { push(p) }
+            return
+        }
+        guard apostrophe else {
+            // The common case: the word is its own token, already in place.
+            let id = out.text.withUnsafeBufferPointer {
+                vocab?.id(asciiBytes: UnsafeBufferPointer(rebasing: $0[at...]), hash: hash) ?? -1
+            }
+            out.tokens.append(Token(kind: .word, caps: caps, start: start, end: end, count: 1,
+                                    id: id, textStart: Int32(at), textEnd: Int32(out.text.count)))
+            return
+        }
+        let bytes = Array(out.text[at...])
+        out.text.removeSubrange(at...)
         bytes.withUnsafeBufferPointer { w in
-            let e = expansionTable.id(w)
-            if e >= 0 { for p in expansionParts[Int(e)] { push(p) }; return }
             guard let apos = w.lastIndex(of: 0x27) else { push(w); return }
             let stem = UnsafeBufferPointer(rebasing: w[..<apos])
             let suffix = UnsafeBufferPointer(rebasing: w[(apos + 1)...])

@@ -58,19 +58,26 @@ struct WordTable: Sendable {
         self.mask = capacity - 1
     }
 
-    @inline(__always) private static func hash<C: Collection<UInt8>>(_ u: C) -> UInt32 {
-        var h: UInt32 = 2_166_136_261
-        for c in u { h = (h ^ UInt32(c)) &* 16_777_619 }
+    static let basis: UInt32 = 2_166_136_261
+    @inline(__always) static func step(_ h: UInt32, _ c: UInt8) -> UInt32 { (h ^ UInt32(c)) &* 16_777_619 }
+    @inline(__always) static func hash<C: Collection<UInt8>>(_ u: C) -> UInt32 {
+        var h = basis
+        for c in u { h = step(h, c) }
         return h
     }
 
     /// The slot of this text, or -1.
     func id(_ u: UnsafeBufferPointer<UInt8>) -> Int32 {
-        var h: UInt32 = 2_166_136_261
+        var h = WordTable.basis
         var high: UInt8 = 0
-        for c in u { h = (h ^ UInt32(c)) &* 16_777_619; high |= c }
+        for c in u { h = WordTable.step(h, c); high |= c }
         if high >= 0x80 { return strings[String(decoding: u, as: UTF8.self)] ?? -1 }
-        return keys.withUnsafeBufferPointer { k in
+        return id(asciiBytes: u, hash: h)
+    }
+
+    /// The slot of ASCII text whose ``hash(_:)`` is known, or -1.
+    func id(asciiBytes u: UnsafeBufferPointer<UInt8>, hash h: UInt32) -> Int32 {
+        keys.withUnsafeBufferPointer { k in
             slots.withUnsafeBufferPointer { s in
                 var i = Int(h) & mask
                 while true {
