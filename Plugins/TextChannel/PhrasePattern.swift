@@ -86,8 +86,13 @@ struct CueMatcher: Sendable {
 }
 
 /// A list of matchers' patterns compiled against the channel's vocabulary into flat
-/// arrays and indexed by first word, so that a scan reads integers only: no String
-/// compares, no copies (and retains) of pattern values.
+/// arrays and indexed by their first words, so that a scan reads integers only: no
+/// String compares, no copies (and retains) of pattern values.
+///
+/// A pattern whose second step is a required word is indexed by its first two words
+/// (most tries end there: "i" starts dozens of patterns, "i am" a few); the others by
+/// their first word. A scan tries both lists in pattern order, which is the order a
+/// matcher-by-matcher scan would try them in, so ties are broken the same way.
 struct CompiledMatchers: Sendable {
     private struct Step: Sendable {
         enum Kind: UInt8, Sendable { case words, gap, sentenceEnd }
@@ -102,24 +107,33 @@ struct CompiledMatchers: Sendable {
         var stepHi: Int32
         var matcher: Int32
         var strength: Double
-        /// When the second step is a required word: its alternatives, to reject most tries
-        /// with one look at the next token (lo = -1: no such step).
-        var secondLo: Int32
-        var secondHi: Int32
+        /// Indexed by two words: matching resumes at step 2 after token i + 1.
+        var byPair: Bool
     }
     private var steps: [Step] = []
     private var alternatives: [Int32] = []
     private var patterns: [Pattern] = []
-    /// The patterns starting with vocabulary slot `w` are `refs[refStart[w]..<refStart[w + 1]]`,
-    /// in matcher order, then pattern order (the order a matcher-by-matcher scan tries them).
-    private var refStart: [Int32] = []
-    private var refs: [Int32] = []
+    /// The one-word-indexed patterns starting with slot `w` are `singleRefs[singleStart[w]..<singleStart[w + 1]]`.
+    private var singleStart: [Int32] = []
+    private var singleRefs: [Int32] = []
+    /// Open addressing over `pairKey(first, second)` (0: empty); the patterns are `pairRefs[pairLo[k]..<pairHi[k]]`.
+    private var pairKeys: [UInt64] = []
+    private var pairLo: [Int32] = []
+    private var pairHi: [Int32] = []
+    private var pairRefs: [Int32] = []
+    private var pairMask = 0
     let matcherCount: Int
+
+    @inline(__always) private static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 {
+        (UInt64(UInt32(a)) + 1) << 32 | (UInt64(UInt32(b)) + 1)
+    }
+    @inline(__always) private static func pairHash(_ k: UInt64) -> Int { Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> 29) }
 
     /// `slot` must know every word of every pattern (``PhrasePattern/allWords``).
     init(_ matchers: [CueMatcher], vocabularySize: Int, slot: (String) -> Int32) {
         matcherCount = matchers.count
-        var firsts: [(word: Int32, pattern: Int32)] = []
+        var singles: [(word: Int32, pattern: Int32)] = []
+        var pairs: [(key: UInt64, pattern: Int32)] = []
         for (m, matcher) in matchers.enumerated() {
             for p in matcher.patterns {
                 let index = Int32(patterns.count)
@@ -134,25 +148,53 @@ struct CompiledMatchers: Sendable {
                         steps.append(Step(kind: .words, optional: optional, lo: lo, hi: Int32(alternatives.count)))
                     }
                 }
-                var secondLo: Int32 = -1, secondHi: Int32 = -1
+                let first = steps[Int(stepLo)]
+                var byPair = false
                 if Int(stepLo) + 1 < steps.count, steps[Int(stepLo) + 1].kind == .words, !steps[Int(stepLo) + 1].optional {
-                    secondLo = steps[Int(stepLo) + 1].lo
-                    secondHi = steps[Int(stepLo) + 1].hi
+                    byPair = true
+                    let second = steps[Int(stepLo) + 1]
+                    for a in Int(first.lo)..<Int(first.hi) {
+                        for b in Int(second.lo)..<Int(second.hi) {
+                            pairs.append((CompiledMatchers.pairKey(alternatives[a], alternatives[b]), index))
+                        }
+                    }
+                } else {
+                    for w in p.firstWords { singles.append((slot(w), index)) }
                 }
                 patterns.append(Pattern(stepLo: stepLo, stepHi: Int32(steps.count), matcher: Int32(m),
-                                        strength: p.strength ?? matcher.baseStrength, secondLo: secondLo, secondHi: secondHi))
-                for w in p.firstWords { firsts.append((slot(w), index)) }
+                                        strength: p.strength ?? matcher.baseStrength, byPair: byPair))
             }
         }
         var counts = [Int32](repeating: 0, count: vocabularySize + 1)
-        for f in firsts { counts[Int(f.word) + 1] += 1 }
+        for f in singles { counts[Int(f.word) + 1] += 1 }
         for k in 0..<vocabularySize { counts[k + 1] += counts[k] }
-        refStart = counts
+        singleStart = counts
         var fill = counts
-        refs = [Int32](repeating: 0, count: firsts.count)
-        for f in firsts {
-            refs[Int(fill[Int(f.word)])] = f.pattern
+        singleRefs = [Int32](repeating: 0, count: singles.count)
+        for f in singles {
+            singleRefs[Int(fill[Int(f.word)])] = f.pattern
             fill[Int(f.word)] += 1
+        }
+        // Group by key, keeping pattern order within a key (the sort is stable on the index).
+        let sorted = pairs.enumerated().sorted { a, b in a.element.key != b.element.key ? a.element.key < b.element.key : a.offset < b.offset }
+        var capacity = 16
+        while capacity < sorted.count * 2 { capacity *= 2 }
+        pairKeys = [UInt64](repeating: 0, count: capacity)
+        pairLo = [Int32](repeating: 0, count: capacity)
+        pairHi = [Int32](repeating: 0, count: capacity)
+        pairMask = capacity - 1
+        pairRefs = sorted.map(\.element.pattern)
+        var k = 0
+        while k < sorted.count {
+            let key = sorted[k].element.key
+            var e = k
+            while e < sorted.count && sorted[e].element.key == key { e += 1 }
+            var h = CompiledMatchers.pairHash(key) & pairMask
+            while pairKeys[h] != 0 { h = (h + 1) & pairMask }
+            pairKeys[h] = key
+            pairLo[h] = Int32(k)
+            pairHi[h] = Int32(e)
+            k = e
         }
     }
 
@@ -167,24 +209,32 @@ struct CompiledMatchers: Sendable {
         steps.withUnsafeBufferPointer { st in
         alternatives.withUnsafeBufferPointer { alts in
         patterns.withUnsafeBufferPointer { pats in
-        refs.withUnsafeBufferPointer { refs in
-        refStart.withUnsafeBufferPointer { refStart in
+        singleRefs.withUnsafeBufferPointer { singleRefs in
+        singleStart.withUnsafeBufferPointer { singleStart in
+        pairRefs.withUnsafeBufferPointer { pairRefs in
             for i in 0..<toks.count {
                 let id = Int(ids[i])
                 guard id >= 0 else { continue }
-                for r in Int(refStart[id])..<Int(refStart[id + 1]) {
-                    let p = pats[Int(refs[r])]
+                var s = Int(singleStart[id]), sEnd = Int(singleStart[id + 1])
+                var q = 0, qEnd = 0
+                if i + 1 < toks.count, toks[i + 1].id >= 0 {
+                    let key = CompiledMatchers.pairKey(Int32(id), toks[i + 1].id)
+                    var h = CompiledMatchers.pairHash(key) & pairMask
+                    while pairKeys[h] != 0 {
+                        if pairKeys[h] == key { q = Int(pairLo[h]); qEnd = Int(pairHi[h]); break }
+                        h = (h + 1) & pairMask
+                    }
+                }
+                while s < sEnd || q < qEnd {
+                    let r: Int
+                    if q >= qEnd || (s < sEnd && singleRefs[s] <= pairRefs[q]) { r = Int(singleRefs[s]); s += 1 }
+                    else { r = Int(pairRefs[q]); q += 1 }
+                    let p = pats[r]
                     let m = Int(p.matcher)
                     guard i >= nextFree[m] else { continue }
-                    if p.secondLo >= 0 {
-                        guard i + 1 < toks.count else { continue }
-                        let next = toks[i + 1].id
-                        var hit = false
-                        for k in Int(p.secondLo)..<Int(p.secondHi) where alts[k] == next { hit = true; break }
-                        guard hit else { continue }
-                    }
-                    // Token i is the first word (that is how the pattern was found), so matching resumes at step 1.
-                    if let end = CompiledMatchers.match(Int(p.stepLo) + 1, Int(p.stepHi), st, alts, toks, i + 1),
+                    // Token i (and for a pair, token i + 1) are the words the pattern was found by.
+                    let skip = p.byPair ? 2 : 1
+                    if let end = CompiledMatchers.match(Int(p.stepLo) + skip, Int(p.stepHi), st, alts, toks, i + skip),
                        end > i, end > (best[m]?.end ?? i) {
                         if best[m] == nil { touched.append(m) }
                         best[m] = .init(start: i, end: end, strength: p.strength)
@@ -197,7 +247,7 @@ struct CompiledMatchers: Sendable {
                 }
                 touched.removeAll(keepingCapacity: true)
             }
-        }}}}}}
+        }}}}}}}
         return out
     }
 
