@@ -229,6 +229,7 @@ extension TextChannel {
         }
 
         var emotions: [TextAnalysis.EmotionScore] = []
+        emotions.reserveCapacity(EmotionCategory.allCases.count)
         var emoTags: [CueTag] = []
         for cat in EmotionCategory.allCases {
             let raw = emoSum[cat.rawValue]

@@ -147,6 +147,11 @@ func stemCandidates(_ w: String, _ body: (String) -> Bool) {
 /// same order, written into one stack buffer instead of a String each.
 func asciiStemCandidates(_ u: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
     guard u.count >= 5 else { return }
+    // Every suffix below ends in d, g, r, s, t or y: most words need no further look.
+    switch u[u.count - 1] {
+    case 0x64, 0x67, 0x72, 0x73, 0x74, 0x79: break
+    default: return
+    }
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: u.count + 2) { b in
         func tryDrop(_ suffix: StaticString, _ r0: StaticString, _ r1: StaticString? = nil) -> Bool {
             let n = suffix.utf8CodeUnitCount

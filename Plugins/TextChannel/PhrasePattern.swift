@@ -240,6 +240,7 @@ struct CompiledMatchers: Sendable {
                         best[m] = .init(start: i, end: end, strength: p.strength)
                     }
                 }
+                guard !touched.isEmpty else { continue }
                 for m in touched {
                     out[m].append(best[m]!)
                     nextFree[m] = best[m]!.end
