@@ -358,7 +358,7 @@ extension TextChannel {
                     if asks, first < tokens.count {
                         let end = min(tokens.count, k + 1)
                         var q = quote(first, max(end, first + 1))
-                        if q.count > 80 { q = String(q.prefix(77)) + "..." }
+                        if q.utf8.count > 80 && q.count > 80 { q = String(q.prefix(77)) + "..." }
                         return CueTag(Tag.question, strength: c.questionStrength, reason: "asked a question: \"\(q)\"")
                     }
                 }

@@ -62,8 +62,8 @@ struct LexiconTables: Sendable {
     static let builtIn: LexiconTables = {
         var t = LexiconTables()
         let plain = Tokenizer(emoticons: [])
-        for line in VaderLexiconData.words.split(separator: "\n") {
-            guard let tab = line.firstIndex(of: "\t"), let v = Double(line[line.index(after: tab)...]) else { continue }
+        for line in lines(VaderLexiconData.words) {
+            guard let tab = line.utf8.firstIndex(of: 0x09), let v = Double(line[line.index(after: tab)...]) else { continue }
             let key = String(line[..<tab])
             guard let f = key.utf8.first else { continue }
             let isAlnum = (f >= 0x30 && f <= 0x39) || (f >= 0x61 && f <= 0x7A)
@@ -79,13 +79,13 @@ struct LexiconTables: Sendable {
                 t.addPhrase(toks, LexEntry(valence: v))
             }
         }
-        for line in VaderLexiconData.emoji.split(separator: "\n") {
-            guard let tab = line.firstIndex(of: "\t"), let v = Double(line[line.index(after: tab)...]) else { continue }
+        for line in lines(VaderLexiconData.emoji) {
+            guard let tab = line.utf8.firstIndex(of: 0x09), let v = Double(line[line.index(after: tab)...]) else { continue }
             var key = String(line[..<tab])
             key.unicodeScalars.removeAll { $0.value == 0xFE0F }
             t.words[key] = LexEntry(valence: v, valenceSource: .emoji)
         }
-        for line in AffectWords.table.split(separator: "\n") {
+        for line in lines(AffectWords.table) {
             let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard f.count == 4, !f[0].hasPrefix("#") else { continue }
             var e = LexEntry()
@@ -112,6 +112,25 @@ struct LexiconTables: Sendable {
         }
         return t
     }()
+}
+
+/// The non-empty lines of `text`, as `text.split(separator: "\n")` gives them, found on the
+/// UTF-8 bytes: a line feed is always a Character of its own (the tables have no "\r\n"),
+/// and splitting by Character walks grapheme breaks through ~200 kB of tables at startup.
+private func lines(_ text: String) -> [Substring] {
+    var out: [Substring] = []
+    let u = text.utf8
+    var start = u.startIndex
+    var i = start
+    while i != u.endIndex {
+        if u[i] == 0x0A {
+            if start != i { out.append(text[start..<i]) }
+            start = u.index(after: i)
+        }
+        i = u.index(after: i)
+    }
+    if start != u.endIndex { out.append(text[start..<u.endIndex]) }
+    return out
 }
 
 /// A light suffix stripper: the candidate base forms of an inflected word,

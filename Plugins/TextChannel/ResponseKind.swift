@@ -25,7 +25,7 @@ extension TextChannel {
         let utf8 = Array(text.utf8)
         func quote(_ a: Int, _ b: Int) -> String {
             var q = String(decoding: utf8[tokens[a].start..<tokens[max(a, b - 1)].end], as: UTF8.self)
-            if q.count > 80 { q = String(q.prefix(77)) + "..." }
+            if q.utf8.count > 80 && q.count > 80 { q = String(q.prefix(77)) + "..." }
             return q
         }
         var found: [(start: Int, end: Int, cue: ResponseCue)] = []
