@@ -182,7 +182,8 @@ extension TextChannel {
             if emoMul > 0 && !masked[i] {
                 for (cat, w) in entry.emotions {
                     emoSum[cat.rawValue] += w * emoMul
-                    if !emoWords[cat.rawValue].contains(written.lowercased()) { emoWords[cat.rawValue].append(written.lowercased()) }
+                    let lower = written.lowercased()
+                    if !emoWords[cat.rawValue].contains(lower) { emoWords[cat.rawValue].append(lower) }
                     if detail { emoNames.append(cat.tagName) }
                 }
             }
@@ -272,11 +273,8 @@ extension TextChannel {
     /// first, then built-in phrases, words and stems.
     private func lookup(_ tokenized: Tokenized, _ ids: [Int32], _ i: Int) -> (LexEntry, Int)? {
         let tokens = tokenized.tokens
-        let w = tokenized.bytes(i)
         // Single letters ("U.S." gives "u", "s") and numbers carry no sentiment.
-        if tokens[i].isWord {
-            if w.count == 1 || w.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return nil }
-        }
+        if tokens[i].isWord && tokens[i].inert { return nil }
         if ids[i] >= 0 {
             let k = Int(ids[i])
             for p in infos[k].phrases where i + p.ids.count <= tokens.count {
@@ -297,16 +295,17 @@ extension TextChannel {
         }
         guard configuration.stemming, tokens[i].isWord else { return nil }
         var found: LexEntry?
-        if w.allSatisfy({ $0 < 0x80 }) {
-            w.withUnsafeBufferPointer { u in
-                asciiStemCandidates(u) { cand in
+        let t = tokens[i]
+        if t.ascii {
+            tokenized.text.withUnsafeBufferPointer { text in
+                asciiStemCandidates(UnsafeBufferPointer(rebasing: text[Int(t.textStart)..<Int(t.textEnd)])) { cand in
                     let k = vocab.id(cand)
                     if k >= 0, let e = infos[Int(k)].entry { found = e; return true }
                     return false
                 }
             }
         } else {
-            stemCandidates(String(decoding: w, as: UTF8.self)) { cand in
+            stemCandidates(tokenized.string(i)) { cand in
                 if let k = vocab.strings[cand], let e = infos[Int(k)].entry { found = e; return true }
                 return false
             }

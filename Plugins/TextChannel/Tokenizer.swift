@@ -21,6 +21,10 @@ struct Token: Sendable {
     /// "don't" gives "do" and "not") is `text[textStart..<textEnd]` of the ``Tokenized``.
     var textStart: Int32
     var textEnd: Int32
+    /// The normalised text is ASCII (byte tables and byte-wise stemming apply).
+    var ascii: Bool
+    /// The normalised text is one byte or all digits: a word that carries no sentiment ("u", "2019").
+    var inert: Bool
 
     var isWord: Bool { kind == .word }
     var isSentenceEnd: Bool { kind == .bang || kind == .question || kind == .period }
@@ -33,6 +37,24 @@ struct Tokenized {
     var text: [UInt8] = []
 
     func bytes(_ i: Int) -> ArraySlice<UInt8> { text[Int(tokens[i].textStart)..<Int(tokens[i].textEnd)] }
+
+    /// Appends a token whose normalised text is `text[at...]`; `known` gives its ``Token/ascii`` and
+    /// ``Token/inert`` when the caller has them already, otherwise they are read off the bytes.
+    mutating func appendToken(_ kind: TokenKind, caps: Bool, start: Int, end: Int, id: Int32, textFrom at: Int,
+                              known: (ascii: Bool, inert: Bool)? = nil) {
+        var flags = known ?? (true, true)
+        if known == nil {
+            var high: UInt8 = 0
+            var digitsOnly = true
+            for k in at..<text.count {
+                high |= text[k]
+                if text[k] < 0x30 || text[k] > 0x39 { digitsOnly = false }
+            }
+            flags = (high < 0x80, text.count - at == 1 || digitsOnly)
+        }
+        tokens.append(Token(kind: kind, caps: caps, start: start, end: end, count: 1, id: id,
+                            textStart: Int32(at), textEnd: Int32(text.count), ascii: flags.ascii, inert: flags.inert))
+    }
     func string(_ i: Int) -> String { String(decoding: bytes(i), as: UTF8.self) }
 }
 
@@ -77,35 +99,38 @@ struct Tokenizer: Sendable {
         var hash = WordTable.basis
         var high: UInt8 = 0
         var apostrophes = 0
+        var nonDigits = 0
         var wordStart = 0
         var upper = 0, lower = 0
 
         mutating func punct(_ kind: TokenKind, _ ch: UInt8, _ id: Int32, _ s: Int, _ e: Int) {
-            let at = Int32(out.text.count)
+            let at = out.text.count
             out.text.append(ch)
-            out.tokens.append(Token(kind: kind, caps: false, start: s, end: e, count: 1, id: id, textStart: at, textEnd: at + 1))
+            out.appendToken(kind, caps: false, start: s, end: e, id: id, textFrom: at)
         }
 
         @inline(__always) mutating func add(_ u: UInt8) {
-            if wordLen == 0 { hash = WordTable.basis; high = 0; apostrophes = 0 }
+            if wordLen == 0 { hash = WordTable.basis; high = 0; apostrophes = 0; nonDigits = 0 }
             out.text.append(u)
             wordLen += 1
             hash = WordTable.step(hash, u)
             high |= u
             if u == 0x27 { apostrophes += 1 }
+            if u < 0x30 || u > 0x39 { nonDigits += 1 }
         }
 
         mutating func flushWord(_ end: Int) {
             guard wordLen > 0 else { return }
             // A trailing apostrophe is a quote mark, not part of the word.
             if out.text.last == 0x27 {
-                while wordLen > 0 && out.text.last == 0x27 { out.text.removeLast(); wordLen -= 1; apostrophes -= 1 }
+                while wordLen > 0 && out.text.last == 0x27 { out.text.removeLast(); wordLen -= 1; apostrophes -= 1; nonDigits -= 1 }
                 hash = WordTable.hash(out.text[(out.text.count - wordLen)...])
             }
             if wordLen > 0 {
                 let caps = upper >= 2 && lower == 0
                 let t = tokenizer
                 t.emitWord(at: out.text.count - wordLen, hash: hash, ascii: high < 0x80, apostrophe: apostrophes > 0,
+                           inert: wordLen == 1 || nonDigits == 0,
                            caps: caps, start: wordStart, end: end, into: &out)
             }
             wordLen = 0
@@ -130,10 +155,9 @@ struct Tokenizer: Sendable {
                 if j - i >= 2 && j - i <= 8 {
                     let chunk = UnsafeBufferPointer(rebasing: b[i..<j])
                     if emoticons.contains(chunk) {
-                        let at = Int32(sc.out.text.count)
+                        let at = sc.out.text.count
                         sc.out.text.append(contentsOf: chunk)
-                        sc.out.tokens.append(Token(kind: .emoticon, caps: false, start: i, end: j, count: 1,
-                                                id: vocab?.id(chunk) ?? -1, textStart: at, textEnd: Int32(sc.out.text.count)))
+                        sc.out.appendToken(.emoticon, caps: false, start: i, end: j, id: vocab?.id(chunk) ?? -1, textFrom: at)
                         i = j
                         atChunkStart = false
                         continue
@@ -193,11 +217,10 @@ struct Tokenizer: Sendable {
                 for u in scalar.properties.lowercaseMapping.utf8 { sc.add(u) }
             } else if v >= 0x2190 && (scalar.properties.isEmoji || scalar.properties.isEmojiPresentation) {
                 sc.flushWord(i)
-                let at = Int32(sc.out.text.count)
+                let at = sc.out.text.count
                 sc.out.text.append(contentsOf: String(Character(scalar)).utf8)
-                let id = sc.out.text.withUnsafeBufferPointer { vocab?.id(UnsafeBufferPointer(rebasing: $0[Int(at)...])) ?? -1 }
-                sc.out.tokens.append(Token(kind: .emoji, caps: false, start: i, end: i + len, count: 1,
-                                        id: id, textStart: at, textEnd: Int32(sc.out.text.count)))
+                let id = sc.out.text.withUnsafeBufferPointer { vocab?.id(UnsafeBufferPointer(rebasing: $0[at...])) ?? -1 }
+                sc.out.appendToken(.emoji, caps: false, start: i, end: i + len, id: id, textFrom: at)
             } else {
                 sc.flushWord(i)
                 if v == 0x00A0 || v == 0x2003 || v == 0x2002 { atChunkStart = true }
@@ -227,14 +250,13 @@ struct Tokenizer: Sendable {
 
     /// Turns the word in `out.text[at...]` into its tokens: itself, or expanded contractions
     /// and split clitics ("didn't", "she's"). `hash` is its FNV-1a hash.
-    fileprivate func emitWord(at: Int, hash: UInt32, ascii: Bool, apostrophe: Bool, caps: Bool, start: Int, end: Int,
+    fileprivate func emitWord(at: Int, hash: UInt32, ascii: Bool, apostrophe: Bool, inert: Bool, caps: Bool, start: Int, end: Int,
                           into out: inout Tokenized) {
         func push<C: Collection<UInt8>>(_ u: C) {
             let at = out.text.count
             out.text.append(contentsOf: u)
             let id = out.text.withUnsafeBufferPointer { vocab?.id(UnsafeBufferPointer(rebasing: $0[at...])) ?? -1 }
-            out.tokens.append(Token(kind: .word, caps: caps, start: start, end: end, count: 1,
-                                    id: id, textStart: Int32(at), textEnd: Int32(out.text.count)))
+            out.appendToken(.word, caps: caps, start: start, end: end, id: id, textFrom: at)
         }
         guard ascii else {
             // Rare: keep the String rules (grapheme-wise suffix tests, canonical equivalence) as they were.
@@ -254,8 +276,7 @@ struct Tokenizer: Sendable {
             let id = out.text.withUnsafeBufferPointer {
                 vocab?.id(asciiBytes: UnsafeBufferPointer(rebasing: $0[at...]), hash: hash) ?? -1
             }
-            out.tokens.append(Token(kind: .word, caps: caps, start: start, end: end, count: 1,
-                                    id: id, textStart: Int32(at), textEnd: Int32(out.text.count)))
+            out.appendToken(.word, caps: caps, start: start, end: end, id: id, textFrom: at, known: (true, inert))
             return
         }
         let bytes = Array(out.text[at...])
