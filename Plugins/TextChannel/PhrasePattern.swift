@@ -202,9 +202,12 @@ struct CompiledMatchers: Sendable {
     /// patterns are tried where a token starts one of them (`ids`, -1 for none), from where its last match ended.
     func scan(_ tokens: [Token], _ ids: [Int32]) -> [[CueMatcher.Match]] {
         var out = [[CueMatcher.Match]](repeating: [], count: matcherCount)
-        var nextFree = [Int](repeating: 0, count: matcherCount)
-        var best = [CueMatcher.Match?](repeating: nil, count: matcherCount)
-        var touched: [Int] = []
+        // Per matcher: where its next match may start, and its best match at this token (on the stack).
+        struct Lane { var nextFree: Int; var best: CueMatcher.Match? }
+        withUnsafeTemporaryAllocation(of: Lane.self, capacity: matcherCount) { lanes in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: matcherCount) { touched in
+        lanes.initialize(repeating: Lane(nextFree: 0, best: nil))
+        var touchedCount = 0
         tokens.withUnsafeBufferPointer { toks in
         steps.withUnsafeBufferPointer { st in
         alternatives.withUnsafeBufferPointer { alts in
@@ -231,24 +234,25 @@ struct CompiledMatchers: Sendable {
                     else { r = Int(pairRefs[q]); q += 1 }
                     let p = pats[r]
                     let m = Int(p.matcher)
-                    guard i >= nextFree[m] else { continue }
+                    guard i >= lanes[m].nextFree else { continue }
                     // Token i (and for a pair, token i + 1) are the words the pattern was found by.
                     let skip = p.byPair ? 2 : 1
                     if let end = CompiledMatchers.match(Int(p.stepLo) + skip, Int(p.stepHi), st, alts, toks, i + skip),
-                       end > i, end > (best[m]?.end ?? i) {
-                        if best[m] == nil { touched.append(m) }
-                        best[m] = .init(start: i, end: end, strength: p.strength)
+                       end > i, end > (lanes[m].best?.end ?? i) {
+                        if lanes[m].best == nil { touched[touchedCount] = m; touchedCount += 1 }
+                        lanes[m].best = .init(start: i, end: end, strength: p.strength)
                     }
                 }
-                guard !touched.isEmpty else { continue }
-                for m in touched {
-                    out[m].append(best[m]!)
-                    nextFree[m] = best[m]!.end
-                    best[m] = nil
+                guard touchedCount > 0 else { continue }
+                for k in 0..<touchedCount {
+                    let m = touched[k]
+                    out[m].append(lanes[m].best!)
+                    lanes[m].nextFree = lanes[m].best!.end
+                    lanes[m].best = nil
                 }
-                touched.removeAll(keepingCapacity: true)
+                touchedCount = 0
             }
-        }}}}}}}
+        }}}}}}}}}
         return out
     }
 

@@ -91,7 +91,6 @@ struct Tokenizer: Sendable {
     /// The scan's state, as a struct so that its updates are plain stores (local functions
     /// capturing these variables cost a dynamic exclusivity check per byte).
     private struct Scan {
-        let tokenizer: Tokenizer
         var out = Tokenized()
         // The word being read is the last `wordLen` bytes of `out.text`, so that a plain word
         // becomes its own token in place; its FNV-1a hash, high bits and apostrophes are kept as it grows.
@@ -119,7 +118,8 @@ struct Tokenizer: Sendable {
             if u < 0x30 || u > 0x39 { nonDigits += 1 }
         }
 
-        mutating func flushWord(_ end: Int) {
+        /// `t` is a parameter, not a stored property: copying a Tokenizer retains all its tables.
+        mutating func flushWord(_ end: Int, _ t: borrowing Tokenizer) {
             guard wordLen > 0 else { return }
             // A trailing apostrophe is a quote mark, not part of the word.
             if out.text.last == 0x27 {
@@ -128,7 +128,6 @@ struct Tokenizer: Sendable {
             }
             if wordLen > 0 {
                 let caps = upper >= 2 && lower == 0
-                let t = tokenizer
                 t.emitWord(at: out.text.count - wordLen, hash: hash, ascii: high < 0x80, apostrophe: apostrophes > 0,
                            inert: wordLen == 1 || nonDigits == 0,
                            caps: caps, start: wordStart, end: end, into: &out)
@@ -139,7 +138,7 @@ struct Tokenizer: Sendable {
     }
 
     private func run(_ b: UnsafeBufferPointer<UInt8>) -> Tokenized {
-        var sc = Scan(tokenizer: self)
+        var sc = Scan()
         sc.out.tokens.reserveCapacity(b.count / 4 + 4)
         sc.out.text.reserveCapacity(b.count + 16)
         var i = 0
@@ -176,7 +175,7 @@ struct Tokenizer: Sendable {
                 } else if c == 0x27 {  // '
                     if sc.wordLen > 0 { sc.add(0x27) }
                 } else {
-                    sc.flushWord(i)
+                    sc.flushWord(i, self)
                     switch c {
                     case 0x21, 0x3F:  // ! ?
                         let kind: TokenKind = c == 0x21 ? .bang : .question
@@ -205,7 +204,7 @@ struct Tokenizer: Sendable {
             if v == 0x2019 || v == 0x2018 || v == 0x02BC || v == 0x2032 {  // ’ ‘ ʼ ′ fold to '
                 if sc.wordLen > 0 { sc.add(0x27) }
             } else if v == 0x2026 {  // …
-                sc.flushWord(i)
+                sc.flushWord(i, self)
                 if let last = sc.out.tokens.last, !last.isSentenceEnd {
                     sc.punct(.period, 0x2E, punctuationIds.period, i, i + len)
                 }
@@ -216,18 +215,18 @@ struct Tokenizer: Sendable {
                 if scalar.properties.isUppercase { sc.upper += 1 } else { sc.lower += 1 }
                 for u in scalar.properties.lowercaseMapping.utf8 { sc.add(u) }
             } else if v >= 0x2190 && (scalar.properties.isEmoji || scalar.properties.isEmojiPresentation) {
-                sc.flushWord(i)
+                sc.flushWord(i, self)
                 let at = sc.out.text.count
                 sc.out.text.append(contentsOf: String(Character(scalar)).utf8)
                 let id = sc.out.text.withUnsafeBufferPointer { vocab?.id(UnsafeBufferPointer(rebasing: $0[at...])) ?? -1 }
                 sc.out.appendToken(.emoji, caps: false, start: i, end: i + len, id: id, textFrom: at)
             } else {
-                sc.flushWord(i)
+                sc.flushWord(i, self)
                 if v == 0x00A0 || v == 0x2003 || v == 0x2002 { atChunkStart = true }
             }
             i += len
         }
-        sc.flushWord(n)
+        sc.flushWord(n, self)
         return sc.out
     }
 
