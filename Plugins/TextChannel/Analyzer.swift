@@ -1,5 +1,14 @@
 import AttuneCore
 
+/// Per token of one analysis: its word role (as read from the vocabulary), whether a
+/// valence-neutral cue masks it, and its contrast weight. One array instead of four.
+struct TokenContext {
+    var flags: WordRole.Flags = []
+    var booster = 0.0
+    var masked = false
+    var weight = 1.0
+}
+
 let questionPronouns: Set<String> = [
     "you", "we", "i", "it", "they", "he", "she", "that", "this", "there", "anyone", "someone", "anybody", "somebody",
 ]
@@ -36,15 +45,13 @@ extension TextChannel {
         // is a request for space, not also a bid for connection.
         let ids: [Int32] = tokens.map { $0.kind == .period || $0.kind == .comma ? -1 : $0.id }
         // The role of each word token, as plain values (no WordRole copies, no retains).
-        var roleFlags = [WordRole.Flags](repeating: [], count: tokens.count)
-        var booster = [Double](repeating: 0, count: tokens.count)
+        var ctx = [TokenContext](repeating: TokenContext(), count: tokens.count)
         for i in tokens.indices where tokens[i].isWord && ids[i] >= 0 {
-            roleFlags[i] = core.roleFlags[Int(ids[i])]
-            booster[i] = core.boosters[Int(ids[i])]
+            ctx[i].flags = core.roleFlags[Int(ids[i])]
+            ctx[i].booster = core.boosters[Int(ids[i])]
         }
         let allMatches = cueIndex.scan(tokens, ids)
         var claimed: [(Int, Int)] = []
-        var masked = [Bool](repeating: false, count: tokens.count)
         var needTags: [CueTag] = []
         for (mi, m) in cueMatchers.enumerated() {
             var kept: [CueMatcher.Match] = []
@@ -54,7 +61,7 @@ extension TextChannel {
             guard !kept.isEmpty else { continue }
             for x in kept {
                 claimed.append((x.start, x.end))
-                if maskTags.contains(m.tag) { for k in x.start..<x.end { masked[k] = true } }
+                if maskTags.contains(m.tag) { for k in x.start..<x.end { ctx[k].masked = true } }
             }
             let best = kept.map(\.strength).max() ?? m.baseStrength
             let strength = min(1, best + c.repeatedCueBonus * Double(kept.count - 1))
@@ -67,14 +74,13 @@ extension TextChannel {
         }
 
         // Sentence-level context: contrast weights per token.
-        var weight = [Double](repeating: 1, count: tokens.count)
         var sentenceStart = 0
         var bangs = 0
         for (i, t) in tokens.enumerated() {
             if t.kind == .bang { bangs += t.count }
             if t.isSentenceEnd || i == tokens.count - 1 {
                 let end = t.isSentenceEnd ? i : i + 1
-                applyContrast(tokens, roleFlags, sentenceStart, end, &weight)
+                applyContrast(tokens, sentenceStart, end, &ctx)
                 sentenceStart = i + 1
             }
         }
@@ -93,7 +99,7 @@ extension TextChannel {
         while i < tokens.count {
             let t = tokens[i]
             guard t.kind == .word || t.kind == .emoji || t.kind == .emoticon else { i += 1; continue }
-            if booster[i] != 0 { boosterCount += 1 }
+            if ctx[i].booster != 0 { boosterCount += 1 }
             if t.caps && capsCounts && t.isWord { capsWords += 1 }
             guard let (entry, end) = lookup(tokenized, ids, i) else { i += 1; continue }
             var rules: [String] = []
@@ -111,7 +117,7 @@ extension TextChannel {
                 if p.isSentenceEnd { break }
                 if p.kind == .comma { pastComma = true }
                 if p.isWord {
-                    let flags = roleFlags[j]
+                    let flags = ctx[j].flags
                     if flags.contains(.contrast) { break }
                     let decay = 1 - 0.05 * Double(dist)
                     if !pastComma {
@@ -119,9 +125,9 @@ extension TextChannel {
                         if flags.contains(.absence) { absent = true }
                         if flags.contains(.relief) { relieved = true; if reliefDistance < 0 { reliefDistance = dist } }
                     }
-                    if booster[j] != 0 {
-                        scoreMul += booster[j] * decay * (p.caps && capsCounts ? 1 + c.capsEmphasis : 1)
-                        if detail { rules.append(booster[j] > 0 ? "intensified" : "dampened") }
+                    if ctx[j].booster != 0 {
+                        scoreMul += ctx[j].booster * decay * (p.caps && capsCounts ? 1 + c.capsEmphasis : 1)
+                        if detail { rules.append(ctx[j].booster > 0 ? "intensified" : "dampened") }
                     } else if j > 0, ids[j] >= 0, let b = pairBooster(Int(ids[j]), after: tokens[j - 1].id) {
                         scoreMul += b * decay
                         if detail { rules.append(b > 0 ? "intensified" : "dampened") }
@@ -139,13 +145,13 @@ extension TextChannel {
             }
 
             var base = entry.valence
-            if base != nil, booster[i] != 0, end == i + 1, i + 1 < tokens.count, tokens[i + 1].isWord,
+            if base != nil, ctx[i].booster != 0, end == i + 1, i + 1 < tokens.count, tokens[i + 1].isWord,
                lookup(tokenized, ids, i + 1)?.0.valence != nil {
                 base = nil
             }
             // A relief word doing its job ("stopped fighting", "can't stop shaking") carries no
             // valence of its own: the word it acts on does.
-            if let b = base, b < 0, roleFlags[i].contains(.relief) {
+            if let b = base, b < 0, ctx[i].flags.contains(.relief) {
                 var k = end, seen = 0
                 while k < tokens.count, seen < c.negationWindow, !tokens[k].isSentenceEnd {
                     if tokens[k].isWord {
@@ -165,10 +171,10 @@ extension TextChannel {
                 else if absent && v > 0 { v *= c.absenceFactor; if detail { rules.append("absence") } }
                 else if relieved && v < 0 { v *= c.reliefFactor; if detail { rules.append("relief") } }
                 if detail {
-                    if weight[i] < 1 { rules.append("contrast_before") } else if weight[i] > 1 { rules.append("contrast_after") }
+                    if ctx[i].weight < 1 { rules.append("contrast_before") } else if ctx[i].weight > 1 { rules.append("contrast_after") }
                 }
-                v *= weight[i]
-                if masked[i] {
+                v *= ctx[i].weight
+                if ctx[i].masked {
                     if detail { rules.append("masked") }
                 } else {
                     contribution = v
@@ -179,7 +185,7 @@ extension TextChannel {
             let written = detail || !entry.emotions.isEmpty ? quote(i, end) : ""
             var emoNames: [String] = []
             let emoMul = negated ? c.negatedEmotionFactor : scoreMul
-            if emoMul > 0 && !masked[i] {
+            if emoMul > 0 && !ctx[i].masked {
                 for (cat, w) in entry.emotions {
                     emoSum[cat.rawValue] += w * emoMul
                     let lower = written.lowercased()
@@ -189,7 +195,7 @@ extension TextChannel {
             }
             var ar = entry.arousal
             if ar == nil, let b = base, abs(b) >= c.strongWordArousalThreshold { ar = 0.3 }
-            if let a = ar, !negated, !masked[i] {
+            if let a = ar, !negated, !ctx[i].masked {
                 let w = scoreMul
                 arousalSum += a * w
                 arousalWeight += w
@@ -237,7 +243,11 @@ extension TextChannel {
             let s = raw / (raw + 1)
             emotions.append(.init(category: cat.tagName, score: s, words: emoWords[cat.rawValue]))
             if s >= c.emotionTagThreshold {
-                let q = emoWords[cat.rawValue].prefix(4).map { "\"" + $0 + "\"" }.joined(separator: ", ")
+                var q = ""
+                for (k, w) in emoWords[cat.rawValue].prefix(4).enumerated() {
+                    if k > 0 { q += ", " }
+                    q += "\""; q += w; q += "\""
+                }
                 emoTags.append(CueTag(cat.tagName, strength: s, reason: cat.tagName + ": " + q))
             }
         }
@@ -314,17 +324,17 @@ extension TextChannel {
     }
 
     /// Weights words around "but"/"however" and inside concessive clauses.
-    private func applyContrast(_ tokens: [Token], _ roleFlags: [WordRole.Flags], _ start: Int, _ end: Int, _ weight: inout [Double]) {
+    private func applyContrast(_ tokens: [Token], _ start: Int, _ end: Int, _ ctx: inout [TokenContext]) {
         let c = configuration
         var k = start
         while k < end {
             let t = tokens[k]
-            if roleFlags[k].contains(.contrast), k > start {
-                for m in start..<k where weight[m] == 1 { weight[m] = c.contrastBefore }
-                for m in (k + 1)..<end { weight[m] = c.contrastAfter }
-            } else if roleFlags[k].contains(.concessive) {
+            if ctx[k].flags.contains(.contrast), k > start {
+                for m in start..<k where ctx[m].weight == 1 { ctx[m].weight = c.contrastBefore }
+                for m in (k + 1)..<end { ctx[m].weight = c.contrastAfter }
+            } else if ctx[k].flags.contains(.concessive) {
                 var m = k + 1
-                while m < end && tokens[m].kind != .comma { weight[m] = c.contrastBefore; m += 1 }
+                while m < end && tokens[m].kind != .comma { ctx[m].weight = c.contrastBefore; m += 1 }
                 k = m
                 continue
             }
