@@ -84,6 +84,13 @@ struct Tokenizer: Sendable {
 
     /// The normalised words of `input`, for building tables.
     func words(_ input: String) -> [String] {
+        // Most lexicon keys are one plain lowercase word, which tokenizes to itself
+        // unless it is a contraction ("cant"); that shortcut halves building the tables.
+        let u = input.utf8
+        if !u.isEmpty, u.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) }) {
+            var plain = input
+            if plain.withUTF8({ expansionTable.id($0) }) < 0 { return [input] }
+        }
         let t = tokenize(input)
         return t.tokens.indices.filter { t.tokens[$0].isWord }.map { t.string($0) }
     }
