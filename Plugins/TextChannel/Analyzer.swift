@@ -1,6 +1,15 @@
 import AttuneCore
 
-private let questionPronouns: Set<String> = [
+/// Per token of one analysis: its word role (as read from the vocabulary), whether a
+/// valence-neutral cue masks it, and its contrast weight. One array instead of four.
+struct TokenContext {
+    var flags: WordRole.Flags = []
+    var booster = 0.0
+    var masked = false
+    var weight = 1.0
+}
+
+let questionPronouns: Set<String> = [
     "you", "we", "i", "it", "they", "he", "she", "that", "this", "there", "anyone", "someone", "anybody", "somebody",
 ]
 
@@ -8,8 +17,14 @@ extension TextChannel {
     /// Analyses one utterance without the bus: valence, arousal, emotion
     /// scores, cue tags and the words behind them. Pure and deterministic.
     public func analyze(_ text: String) -> TextAnalysis {
+        analyze(text, tokenizer.tokenize(text), detail: true)
+    }
+
+    /// `analyze` of `text` already tokenized (``evidence(from:state:)`` shares the tokens with the response classifier).
+    /// Without `detail` the result lacks `matchedWords`, which the bus does not read; every number and tag is the same.
+    func analyze(_ text: String, _ tokenized: Tokenized, detail: Bool) -> TextAnalysis {
         let c = configuration
-        let tokens = tokenizer.tokenize(text)
+        let tokens = tokenized.tokens
         let utf8 = Array(text.utf8)
         func quote(_ a: Int, _ b: Int) -> String {
             String(decoding: utf8[tokens[a].start..<tokens[b - 1].end], as: UTF8.self)
@@ -28,11 +43,15 @@ extension TextChannel {
 
         // Need cues. Earlier matchers claim their spans: "can we talk later"
         // is a request for space, not also a bid for connection.
-        let ids: [Int32] = tokens.map { $0.kind == .period || $0.kind == .comma ? -1 : vocab[$0.text] ?? -1 }
-        let roleOf: [WordRole?] = tokens.indices.map { tokens[$0].isWord && ids[$0] >= 0 ? infos[Int(ids[$0])].role : nil }
-        let allMatches = cueMatches(tokens, ids)
+        let ids: [Int32] = tokens.map { $0.kind == .period || $0.kind == .comma ? -1 : $0.id }
+        // The role of each word token, as plain values (no WordRole copies, no retains).
+        var ctx = [TokenContext](repeating: TokenContext(), count: tokens.count)
+        for i in tokens.indices where tokens[i].isWord && ids[i] >= 0 {
+            ctx[i].flags = core.roleFlags[Int(ids[i])]
+            ctx[i].booster = core.boosters[Int(ids[i])]
+        }
+        let allMatches = cueIndex.scan(tokens, ids)
         var claimed: [(Int, Int)] = []
-        var masked = [Bool](repeating: false, count: tokens.count)
         var needTags: [CueTag] = []
         for (mi, m) in cueMatchers.enumerated() {
             var kept: [CueMatcher.Match] = []
@@ -42,7 +61,7 @@ extension TextChannel {
             guard !kept.isEmpty else { continue }
             for x in kept {
                 claimed.append((x.start, x.end))
-                if maskTags.contains(m.tag) { for k in x.start..<x.end { masked[k] = true } }
+                if maskTags.contains(m.tag) { for k in x.start..<x.end { ctx[k].masked = true } }
             }
             let best = kept.map(\.strength).max() ?? m.baseStrength
             let strength = min(1, best + c.repeatedCueBonus * Double(kept.count - 1))
@@ -55,14 +74,13 @@ extension TextChannel {
         }
 
         // Sentence-level context: contrast weights per token.
-        var weight = [Double](repeating: 1, count: tokens.count)
         var sentenceStart = 0
         var bangs = 0
         for (i, t) in tokens.enumerated() {
             if t.kind == .bang { bangs += t.count }
             if t.isSentenceEnd || i == tokens.count - 1 {
                 let end = t.isSentenceEnd ? i : i + 1
-                applyContrast(tokens, roleOf, sentenceStart, end, &weight)
+                applyContrast(tokens, sentenceStart, end, &ctx)
                 sentenceStart = i + 1
             }
         }
@@ -81,9 +99,9 @@ extension TextChannel {
         while i < tokens.count {
             let t = tokens[i]
             guard t.kind == .word || t.kind == .emoji || t.kind == .emoticon else { i += 1; continue }
-            if let r = roleOf[i], r.booster != 0 { boosterCount += 1 }
+            if ctx[i].booster != 0 { boosterCount += 1 }
             if t.caps && capsCounts && t.isWord { capsWords += 1 }
-            guard let (entry, end) = lookup(tokens, ids, i) else { i += 1; continue }
+            guard let (entry, end) = lookup(tokenized, ids, i) else { i += 1; continue }
             var rules: [String] = []
             var scoreMul = 1.0
             var negated = false
@@ -99,26 +117,26 @@ extension TextChannel {
                 if p.isSentenceEnd { break }
                 if p.kind == .comma { pastComma = true }
                 if p.isWord {
-                    let r = roleOf[j]
-                    if let r, r.flags.contains(.contrast) { break }
+                    let flags = ctx[j].flags
+                    if flags.contains(.contrast) { break }
                     let decay = 1 - 0.05 * Double(dist)
-                    if let r, !pastComma {
-                        if r.flags.contains(.negator) { negated = true; if negatorDistance < 0 { negatorDistance = dist } }
-                        if r.flags.contains(.absence) { absent = true }
-                        if r.flags.contains(.relief) { relieved = true; if reliefDistance < 0 { reliefDistance = dist } }
+                    if !pastComma {
+                        if flags.contains(.negator) { negated = true; if negatorDistance < 0 { negatorDistance = dist } }
+                        if flags.contains(.absence) { absent = true }
+                        if flags.contains(.relief) { relieved = true; if reliefDistance < 0 { reliefDistance = dist } }
                     }
-                    if let r, r.booster != 0 {
-                        scoreMul += r.booster * decay * (p.caps && capsCounts ? 1 + c.capsEmphasis : 1)
-                        rules.append(r.booster > 0 ? "intensified" : "dampened")
-                    } else if let r, j > 0, let b = r.pairBoosters.first(where: { $0.0 == tokens[j - 1].text })?.1 {
+                    if ctx[j].booster != 0 {
+                        scoreMul += ctx[j].booster * decay * (p.caps && capsCounts ? 1 + c.capsEmphasis : 1)
+                        if detail { rules.append(ctx[j].booster > 0 ? "intensified" : "dampened") }
+                    } else if j > 0, ids[j] >= 0, let b = pairBooster(Int(ids[j]), after: tokens[j - 1].id) {
                         scoreMul += b * decay
-                        rules.append(b > 0 ? "intensified" : "dampened")
+                        if detail { rules.append(b > 0 ? "intensified" : "dampened") }
                     }
                     dist += 1
                 }
                 j -= 1
             }
-            if t.caps && capsCounts { scoreMul += c.capsEmphasis; rules.append("caps") }
+            if t.caps && capsCounts { scoreMul += c.capsEmphasis; if detail { rules.append("caps") } }
             scoreMul = max(0, scoreMul)
             // A negated relief word cancels out: "can't stop shaking" is still shaking.
             if negated && relieved && negatorDistance > reliefDistance {
@@ -127,60 +145,63 @@ extension TextChannel {
             }
 
             var base = entry.valence
-            if base != nil, let r = roleOf[i], r.booster != 0, end == i + 1, i + 1 < tokens.count, tokens[i + 1].isWord,
-               lookup(tokens, ids, i + 1)?.0.valence != nil {
+            if base != nil, ctx[i].booster != 0, end == i + 1, i + 1 < tokens.count, tokens[i + 1].isWord,
+               lookup(tokenized, ids, i + 1)?.0.valence != nil {
                 base = nil
             }
             // A relief word doing its job ("stopped fighting", "can't stop shaking") carries no
             // valence of its own: the word it acts on does.
-            if let b = base, b < 0, let r = roleOf[i], r.flags.contains(.relief) {
+            if let b = base, b < 0, ctx[i].flags.contains(.relief) {
                 var k = end, seen = 0
                 while k < tokens.count, seen < c.negationWindow, !tokens[k].isSentenceEnd {
                     if tokens[k].isWord {
-                        if let next = lookup(tokens, ids, k)?.0.valence, next < 0 { base = nil; break }
+                        if let next = lookup(tokenized, ids, k)?.0.valence, next < 0 { base = nil; break }
                         seen += 1
                     }
                     k += 1
                 }
             }
-            if let b = base, t.text == "like", entry.valenceSource == .vader, b > 0 {
-                if i == 0 || !likeVerbs(tokens[i - 1].text) { base = nil }
+            if let b = base, marks(t).contains(.like), entry.valenceSource == .vader, b > 0 {
+                if i == 0 || !marks(tokens[i - 1]).contains(.likeVerb) { base = nil }
             }
             var contribution: Double?
             if let b = base, b != 0 {
                 var v = b * scoreMul
-                if negated { v *= c.negationFactor; rules.append("negated") }
-                else if absent && v > 0 { v *= c.absenceFactor; rules.append("absence") }
-                else if relieved && v < 0 { v *= c.reliefFactor; rules.append("relief") }
-                if weight[i] < 1 { rules.append("contrast_before") } else if weight[i] > 1 { rules.append("contrast_after") }
-                v *= weight[i]
-                if masked[i] {
-                    rules.append("masked")
+                if negated { v *= c.negationFactor; if detail { rules.append("negated") } }
+                else if absent && v > 0 { v *= c.absenceFactor; if detail { rules.append("absence") } }
+                else if relieved && v < 0 { v *= c.reliefFactor; if detail { rules.append("relief") } }
+                if detail {
+                    if ctx[i].weight < 1 { rules.append("contrast_before") } else if ctx[i].weight > 1 { rules.append("contrast_after") }
+                }
+                v *= ctx[i].weight
+                if ctx[i].masked {
+                    if detail { rules.append("masked") }
                 } else {
                     contribution = v
                     sum += v
                     if v > 0 { pos += v } else { neg -= v }
                 }
             }
-            let written = quote(i, end)
+            let written = detail || !entry.emotions.isEmpty ? quote(i, end) : ""
             var emoNames: [String] = []
             let emoMul = negated ? c.negatedEmotionFactor : scoreMul
-            if emoMul > 0 && !masked[i] {
+            if emoMul > 0 && !ctx[i].masked {
                 for (cat, w) in entry.emotions {
                     emoSum[cat.rawValue] += w * emoMul
-                    if !emoWords[cat.rawValue].contains(written.lowercased()) { emoWords[cat.rawValue].append(written.lowercased()) }
-                    emoNames.append(cat.tagName)
+                    let lower = written.lowercased()
+                    if !emoWords[cat.rawValue].contains(lower) { emoWords[cat.rawValue].append(lower) }
+                    if detail { emoNames.append(cat.tagName) }
                 }
             }
             var ar = entry.arousal
             if ar == nil, let b = base, abs(b) >= c.strongWordArousalThreshold { ar = 0.3 }
-            if let a = ar, !negated, !masked[i] {
+            if let a = ar, !negated, !ctx[i].masked {
                 let w = scoreMul
                 arousalSum += a * w
                 arousalWeight += w
             }
             if let d = entry.dominance { dominanceSum += d; dominanceN += 1 }
-            if contribution != nil || !emoNames.isEmpty || ar != nil {
+            if detail && (contribution != nil || !emoNames.isEmpty || ar != nil) {
                 matched.append(.init(text: written, baseValence: base.map { $0 / 4 }, valence: contribution.map { $0 / 4 },
                                      arousal: ar, source: entry.valenceSource.rawValue, rules: rules, emotions: emoNames))
             }
@@ -215,13 +236,18 @@ extension TextChannel {
         }
 
         var emotions: [TextAnalysis.EmotionScore] = []
+        emotions.reserveCapacity(EmotionCategory.allCases.count)
         var emoTags: [CueTag] = []
         for cat in EmotionCategory.allCases {
             let raw = emoSum[cat.rawValue]
             let s = raw / (raw + 1)
             emotions.append(.init(category: cat.tagName, score: s, words: emoWords[cat.rawValue]))
             if s >= c.emotionTagThreshold {
-                let q = emoWords[cat.rawValue].prefix(4).map { "\"" + $0 + "\"" }.joined(separator: ", ")
+                var q = ""
+                for (k, w) in emoWords[cat.rawValue].prefix(4).enumerated() {
+                    if k > 0 { q += ", " }
+                    q += "\""; q += w; q += "\""
+                }
                 emoTags.append(CueTag(cat.tagName, strength: s, reason: cat.tagName + ": " + q))
             }
         }
@@ -244,80 +270,71 @@ extension TextChannel {
             emotions: emotions, tags: tags, matchedWords: matched)
     }
 
-    /// Leftmost-longest, non-overlapping matches of every cue matcher, in one pass.
-    private func cueMatches(_ tokens: [Token], _ ids: [Int32]) -> [[CueMatcher.Match]] {
-        var out = [[CueMatcher.Match]](repeating: [], count: cueMatchers.count)
-        var nextFree = [Int](repeating: 0, count: cueMatchers.count)
-        var best = [CueMatcher.Match?](repeating: nil, count: cueMatchers.count)
-        for i in tokens.indices {
-            guard ids[i] >= 0 else { continue }
-            for ref in infos[Int(ids[i])].cues where i >= nextFree[ref.matcher] {
-                let p = cueMatchers[ref.matcher].patterns[ref.pattern]
-                if let end = p.match(tokens, at: i), end > i, end > (best[ref.matcher]?.end ?? i) {
-                    best[ref.matcher] = .init(start: i, end: end, strength: p.strength ?? cueMatchers[ref.matcher].baseStrength)
-                }
-            }
-            for m in best.indices {
-                if let b = best[m] {
-                    out[m].append(b)
-                    nextFree[m] = b.end
-                    best[m] = nil
-                }
-            }
-        }
-        return out
+    /// The value of the two-word booster ending in slot `word` whose first word is slot `previous`, if any.
+    private func pairBooster(_ word: Int, after previous: Int32) -> Double? {
+        let c = core
+        for k in Int(c.pairStart[word])..<Int(c.pairStart[word + 1]) where c.pairFirst[k] == previous { return c.pairValue[k] }
+        return nil
     }
 
-    private func likeVerbs(_ w: String) -> Bool { configuration.likeVerbAfter.contains(w) }
+    @inline(__always) func marks(_ t: Token) -> WordInfo.Marks { t.id >= 0 ? infos[Int(t.id)].marks : [] }
 
     /// The longest lexicon entry starting at token `i`: user phrases and words
     /// first, then built-in phrases, words and stems.
-    private func lookup(_ tokens: [Token], _ ids: [Int32], _ i: Int) -> (LexEntry, Int)? {
-        let w = tokens[i].text
+    private func lookup(_ tokenized: Tokenized, _ ids: [Int32], _ i: Int) -> (LexEntry, Int)? {
+        let tokens = tokenized.tokens
         // Single letters ("U.S." gives "u", "s") and numbers carry no sentiment.
-        if tokens[i].isWord {
-            let u = w.utf8
-            if u.count == 1 || u.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return nil }
-        }
+        if tokens[i].isWord && tokens[i].inert { return nil }
         if ids[i] >= 0 {
-            let info = infos[Int(ids[i])]
-            for p in info.phrases where i + p.words.count <= tokens.count {
+            let k = Int(ids[i])
+            for p in infos[k].phrases where i + p.ids.count <= tokens.count {
                 var ok = true
-                for k in 1..<p.words.count where tokens[i + k].text != p.words[k] { ok = false; break }
+                for m in 1..<p.ids.count where tokens[i + m].id != p.ids[m] { ok = false; break }
                 if ok {
                     // A phrase without its own valence keeps its words' (summed) valence.
                     var e = p.entry
                     if e.valence == nil {
                         var v = 0.0
-                        for k in 0..<p.words.count where ids[i + k] >= 0 { v += infos[Int(ids[i + k])].entry?.valence ?? 0 }
+                        for m in 0..<p.ids.count where ids[i + m] >= 0 { v += infos[Int(ids[i + m])].entry?.valence ?? 0 }
                         e.valence = v == 0 ? nil : v
                     }
-                    return (e, i + p.words.count)
+                    return (e, i + p.ids.count)
                 }
             }
-            if let e = info.entry { return (e, i + 1) }
+            if let e = infos[k].entry { return (e, i + 1) }
         }
         guard configuration.stemming, tokens[i].isWord else { return nil }
         var found: LexEntry?
-        stemCandidates(w) { cand in
-            if let k = vocab[cand], let e = infos[Int(k)].entry { found = e; return true }
-            return false
+        let t = tokens[i]
+        if t.ascii {
+            tokenized.text.withUnsafeBufferPointer { text in
+                asciiStemCandidates(UnsafeBufferPointer(rebasing: text[Int(t.textStart)..<Int(t.textEnd)])) { cand in
+                    let k = vocab.id(cand)
+                    if k >= 0, let e = infos[Int(k)].entry { found = e; return true }
+                    return false
+                }
+            }
+        } else {
+            stemCandidates(tokenized.string(i)) { cand in
+                if let k = vocab.strings[cand], let e = infos[Int(k)].entry { found = e; return true }
+                return false
+            }
         }
         return found.map { ($0, i + 1) }
     }
 
     /// Weights words around "but"/"however" and inside concessive clauses.
-    private func applyContrast(_ tokens: [Token], _ roleOf: [WordRole?], _ start: Int, _ end: Int, _ weight: inout [Double]) {
+    private func applyContrast(_ tokens: [Token], _ start: Int, _ end: Int, _ ctx: inout [TokenContext]) {
         let c = configuration
         var k = start
         while k < end {
             let t = tokens[k]
-            if let r = roleOf[k], r.flags.contains(.contrast), k > start {
-                for m in start..<k where weight[m] == 1 { weight[m] = c.contrastBefore }
-                for m in (k + 1)..<end { weight[m] = c.contrastAfter }
-            } else if let r = roleOf[k], r.flags.contains(.concessive) {
+            if ctx[k].flags.contains(.contrast), k > start {
+                for m in start..<k where ctx[m].weight == 1 { ctx[m].weight = c.contrastBefore }
+                for m in (k + 1)..<end { ctx[m].weight = c.contrastAfter }
+            } else if ctx[k].flags.contains(.concessive) {
                 var m = k + 1
-                while m < end && tokens[m].kind != .comma { weight[m] = c.contrastBefore; m += 1 }
+                while m < end && tokens[m].kind != .comma { ctx[m].weight = c.contrastBefore; m += 1 }
                 k = m
                 continue
             }
@@ -337,20 +354,20 @@ extension TextChannel {
                     while first < k && !tokens[first].isWord { first += 1 }
                     var asks = endsQ
                     if !asks, first < k {
-                        let w = tokens[first].text
-                        if questionWords.contains(w) { asks = true }
-                        else if c.questionAuxiliaries.contains(w), first + 1 < k {
+                        let w = marks(tokens[first])
+                        if w.contains(.questionWord) { asks = true }
+                        else if w.contains(.questionAuxiliary), first + 1 < k {
                             // "do it now", "have this" are orders, "is it", "are you" questions
-                            let next = tokens[first + 1].text
-                            let thing = next == "it" || next == "that" || next == "this"
-                            let doOrHave = w == "do" || w == "does" || w == "did" || w == "have" || w == "has"
-                            if questionPronouns.contains(next) && !(thing && doOrHave) { asks = true }
+                            let next = marks(tokens[first + 1])
+                            let thing = next.contains(.thing)
+                            let doOrHave = w.contains(.doOrHave)
+                            if next.contains(.questionPronoun) && !(thing && doOrHave) { asks = true }
                         }
                     }
                     if asks, first < tokens.count {
                         let end = min(tokens.count, k + 1)
                         var q = quote(first, max(end, first + 1))
-                        if q.count > 80 { q = String(q.prefix(77)) + "..." }
+                        if q.utf8.count > 80 && q.count > 80 { q = String(q.prefix(77)) + "..." }
                         return CueTag(Tag.question, strength: c.questionStrength, reason: "asked a question: \"\(q)\"")
                     }
                 }

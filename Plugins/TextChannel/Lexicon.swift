@@ -41,6 +41,8 @@ struct LexEntry: Sendable {
 struct PhraseEntry: Sendable {
     var words: [String]
     var entry: LexEntry
+    /// `words` as vocabulary slots, filled in by the channel.
+    var ids: [Int32] = []
 }
 
 /// Word and phrase tables, built once.
@@ -60,8 +62,8 @@ struct LexiconTables: Sendable {
     static let builtIn: LexiconTables = {
         var t = LexiconTables()
         let plain = Tokenizer(emoticons: [])
-        for line in VaderLexiconData.words.split(separator: "\n") {
-            guard let tab = line.firstIndex(of: "\t"), let v = Double(line[line.index(after: tab)...]) else { continue }
+        for line in lines(VaderLexiconData.words) {
+            guard let tab = line.utf8.firstIndex(of: 0x09), let v = Double(line[line.index(after: tab)...]) else { continue }
             let key = String(line[..<tab])
             guard let f = key.utf8.first else { continue }
             let isAlnum = (f >= 0x30 && f <= 0x39) || (f >= 0x61 && f <= 0x7A)
@@ -70,20 +72,20 @@ struct LexiconTables: Sendable {
                 t.words[key] = LexEntry(valence: v)
                 continue
             }
-            let toks = plain.tokenize(key).filter(\.isWord).map(\.text)
+            let toks = plain.words(key)
             if toks.count == 1 {
                 if t.words[toks[0]] == nil { t.words[toks[0]] = LexEntry(valence: v) }
             } else if toks.count > 1 {
                 t.addPhrase(toks, LexEntry(valence: v))
             }
         }
-        for line in VaderLexiconData.emoji.split(separator: "\n") {
-            guard let tab = line.firstIndex(of: "\t"), let v = Double(line[line.index(after: tab)...]) else { continue }
+        for line in lines(VaderLexiconData.emoji) {
+            guard let tab = line.utf8.firstIndex(of: 0x09), let v = Double(line[line.index(after: tab)...]) else { continue }
             var key = String(line[..<tab])
             key.unicodeScalars.removeAll { $0.value == 0xFE0F }
             t.words[key] = LexEntry(valence: v, valenceSource: .emoji)
         }
-        for line in AffectWords.table.split(separator: "\n") {
+        for line in lines(AffectWords.table) {
             let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard f.count == 4, !f[0].hasPrefix("#") else { continue }
             var e = LexEntry()
@@ -110,6 +112,25 @@ struct LexiconTables: Sendable {
         }
         return t
     }()
+}
+
+/// The non-empty lines of `text`, as `text.split(separator: "\n")` gives them, found on the
+/// UTF-8 bytes: a line feed is always a Character of its own (the tables have no "\r\n"),
+/// and splitting by Character walks grapheme breaks through ~200 kB of tables at startup.
+private func lines(_ text: String) -> [Substring] {
+    var out: [Substring] = []
+    let u = text.utf8
+    var start = u.startIndex
+    var i = start
+    while i != u.endIndex {
+        if u[i] == 0x0A {
+            if start != i { out.append(text[start..<i]) }
+            start = u.index(after: i)
+        }
+        i = u.index(after: i)
+    }
+    if start != u.endIndex { out.append(text[start..<u.endIndex]) }
+    return out
 }
 
 /// A light suffix stripper: the candidate base forms of an inflected word,
@@ -139,4 +160,45 @@ func stemCandidates(_ w: String, _ body: (String) -> Bool) {
     guard u.count >= 6 else { return }
     if tryDrop("est", ["", "e"]) { return }
     if tryDrop("er", ["", "e"]) { return }
+}
+
+/// ``stemCandidates(_:_:)`` for an ASCII word's bytes: the same candidates in the
+/// same order, written into one stack buffer instead of a String each.
+func asciiStemCandidates(_ u: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
+    guard u.count >= 5 else { return }
+    // Every suffix below ends in d, g, r, s, t or y: most words need no further look.
+    switch u[u.count - 1] {
+    case 0x64, 0x67, 0x72, 0x73, 0x74, 0x79: break
+    default: return
+    }
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: u.count + 2) { b in
+        func tryDrop(_ suffix: StaticString, _ r0: StaticString, _ r1: StaticString? = nil) -> Bool {
+            let n = suffix.utf8CodeUnitCount
+            guard u.count > n + 2 else { return false }
+            let s = suffix.utf8Start
+            for k in 0..<n where u[u.count - n + k] != s[k] { return false }
+            let baseLen = u.count - n
+            for k in 0..<baseLen { b[k] = u[k] }
+            func test(_ r: StaticString) -> Bool {
+                let rn = r.utf8CodeUnitCount
+                for k in 0..<rn { b[baseLen + k] = r.utf8Start[k] }
+                return body(UnsafeBufferPointer(rebasing: b[0..<(baseLen + rn)]))
+            }
+            if test(r0) { return true }
+            if let r1, test(r1) { return true }
+            // doubled consonant: "upsetting" -> "upset"
+            if u[baseLen - 1] == u[baseLen - 2], body(UnsafeBufferPointer(rebasing: u[0..<(baseLen - 1)])) { return true }
+            return false
+        }
+        if tryDrop("ied", "y") || tryDrop("ies", "y") || tryDrop("iest", "y") || tryDrop("ier", "y") { return }
+        if tryDrop("ing", "", "e") { return }
+        if tryDrop("ed", "", "e") { return }
+        if tryDrop("ness", "") { return }
+        if tryDrop("ly", "", "le") { return }
+        if tryDrop("es", "") { return }
+        if tryDrop("s", "") { return }
+        guard u.count >= 6 else { return }
+        if tryDrop("est", "", "e") { return }
+        if tryDrop("er", "", "e") { return }
+    }
 }

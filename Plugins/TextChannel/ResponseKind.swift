@@ -15,12 +15,17 @@ extension TextChannel {
     /// // ["response:reflection/validation", "response:dismissing/minimising"]
     /// ```
     public func classifyResponse(_ text: String) -> [ResponseCue] {
-        let tokens = tokenizer.tokenize(text)
+        classifyResponse(text, tokenizer.tokenize(text))
+    }
+
+    /// `classifyResponse` of `text` already tokenized.
+    func classifyResponse(_ text: String, _ tokenized: Tokenized) -> [ResponseCue] {
+        let tokens = tokenized.tokens
         guard !tokens.isEmpty else { return [] }
         let utf8 = Array(text.utf8)
         func quote(_ a: Int, _ b: Int) -> String {
             var q = String(decoding: utf8[tokens[a].start..<tokens[max(a, b - 1)].end], as: UTF8.self)
-            if q.count > 80 { q = String(q.prefix(77)) + "..." }
+            if q.utf8.count > 80 && q.count > 80 { q = String(q.prefix(77)) + "..." }
             return q
         }
         var found: [(start: Int, end: Int, cue: ResponseCue)] = []
@@ -29,8 +34,9 @@ extension TextChannel {
         // Leftmost-longest over all kinds ("you must feel humiliated" names a feeling, though
         // "you must" starts advice); on an exact tie the earlier matcher (misattuned first) wins.
         var candidates: [(m: Int, x: CueMatcher.Match)] = []
-        for (k, m) in responseMatchers.enumerated() {
-            for x in m.matches(tokens) { candidates.append((k, x)) }
+        // Patterns may start with punctuation here: every token's slot counts.
+        for (k, xs) in responseIndex.scan(tokens, tokens.map(\.id)).enumerated() {
+            for x in xs { candidates.append((k, x)) }
         }
         candidates.sort { a, b in
             a.x.start != b.x.start ? a.x.start < b.x.start : a.x.end != b.x.end ? a.x.end > b.x.end : a.m < b.m
@@ -54,7 +60,7 @@ extension TextChannel {
                 let tok = tokens[k]
                 guard tok.isWord else { continue }
                 let clauseStart = k == q.start || tokens[k - 1].kind == .comma
-                if configuration.openQuestionWords.contains(tok.text) && (clauseStart || words < 2) { open = true }
+                if marks(tok).contains(.openQuestionWord) && (clauseStart || words < 2) { open = true }
                 words += 1
             }
             found.append((q.start, q.end, ResponseCue(
@@ -68,7 +74,6 @@ extension TextChannel {
     /// Sentences that ask, as for the `question` tag: ending in "?", or opening with a
     /// question word, or with an auxiliary before a pronoun. Ranges of tokens, sentence end included.
     func askingSentences(_ tokens: [Token]) -> [(start: Int, end: Int)] {
-        let c = configuration
         var out: [(Int, Int)] = []
         var s = 0
         var k = 0
@@ -80,12 +85,11 @@ extension TextChannel {
                     var asks = k < tokens.count && tokens[k].kind == .question
                     // "how exciting!" exclaims
                     let exclaims = k < tokens.count && tokens[k].kind == .bang
-                    let w = tokens[first].text
+                    let w = marks(tokens[first])
                     if exclaims { s = k + 1; k += 1; continue }
-                    if !asks && questionWords.contains(w) { asks = true }
-                    if !asks, c.questionAuxiliaries.contains(w), first + 1 < k {
-                        let next = tokens[first + 1].text
-                        asks = ["you", "we", "i", "it", "they", "he", "she", "that", "this", "there"].contains(next)
+                    if !asks && w.contains(.questionWord) { asks = true }
+                    if !asks, w.contains(.questionAuxiliary), first + 1 < k {
+                        asks = marks(tokens[first + 1]).contains(.askPronoun)
                     }
                     if asks { out.append((first, min(tokens.count, k + 1))) }
                 }

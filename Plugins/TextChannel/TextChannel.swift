@@ -18,9 +18,10 @@ public struct TextChannel: ChannelPlugin {
     public var lexicon: UserLexicon { core.lexicon }
     var tokenizer: Tokenizer { core.tokenizer }
     var cueMatchers: [CueMatcher] { core.cueMatchers }
-    var vocab: [String: Int32] { core.vocab }
+    var cueIndex: CompiledMatchers { core.cueIndex }
+    var responseIndex: CompiledMatchers { core.responseIndex }
+    var vocab: WordTable { core.vocab }
     var infos: [WordInfo] { core.infos }
-    var questionWords: Set<String> { core.questionWords }
     var maskTags: Set<String> { core.maskTags }
     var responseMatchers: [CueMatcher] { core.responseMatchers }
 
@@ -29,23 +30,43 @@ public struct TextChannel: ChannelPlugin {
         let lexicon: UserLexicon
         let tokenizer: Tokenizer
         let cueMatchers: [CueMatcher]
-        /// Everything known about a token, found with one hash lookup: its index in `infos`.
-        let vocab: [String: Int32]
+        /// Everything known about a token, found with one lookup: its index in `infos`.
+        let vocab: WordTable
         let infos: [WordInfo]
-        let questionWords: Set<String>
         let maskTags: Set<String>
         let responseMatchers: [CueMatcher]
+        let cueIndex: CompiledMatchers
+        let responseIndex: CompiledMatchers
+        /// Per vocabulary slot, the parts of its ``WordRole`` the analyzer reads per token, flat.
+        let roleFlags: [WordRole.Flags]
+        let boosters: [Double]
+        /// The slot's pair boosters are `pairFirst[k]`, `pairValue[k]` for k in `pairStart[slot]..<pairStart[slot + 1]`.
+        let pairStart: [Int32]
+        let pairFirst: [Int32]
+        let pairValue: [Double]
 
         init(configuration: Configuration, lexicon: UserLexicon, tokenizer: Tokenizer, cueMatchers: [CueMatcher],
-             vocab: [String: Int32], infos: [WordInfo], questionWords: Set<String>, maskTags: Set<String>) {
-            self.responseMatchers = TextChannel.makeResponseMatchers(configuration)
+             responseMatchers: [CueMatcher], cueIndex: CompiledMatchers, responseIndex: CompiledMatchers,
+             vocab: WordTable, infos: [WordInfo], maskTags: Set<String>) {
+            self.cueIndex = cueIndex
+            self.responseIndex = responseIndex
+            roleFlags = infos.map { $0.role?.flags ?? [] }
+            boosters = infos.map { $0.role?.booster ?? 0 }
+            var start: [Int32] = [0], first: [Int32] = [], value: [Double] = []
+            for info in infos {
+                for (w, v) in info.role?.pairBoosterIds ?? [] { first.append(w); value.append(v) }
+                start.append(Int32(first.count))
+            }
+            pairStart = start
+            pairFirst = first
+            pairValue = value
+            self.responseMatchers = responseMatchers
             self.configuration = configuration
             self.lexicon = lexicon
             self.tokenizer = tokenizer
             self.cueMatchers = cueMatchers
             self.vocab = vocab
             self.infos = infos
-            self.questionWords = questionWords
             self.maskTags = maskTags
         }
     }
@@ -58,7 +79,6 @@ public struct TextChannel: ChannelPlugin {
             let entry = LexEntry(valence: e.valence * 4, valenceSource: .user, arousal: e.arousal, dominance: e.dominance)
             if e.words.count == 1 { u.words[e.words[0]] = entry } else { u.addPhrase(e.words, entry) }
         }
-        let tokenizer = Tokenizer(emoticons: tables.emoticons)
         let c = configuration
         let cueMatchers = [
             CueMatcher(tag: Tag.risk, label: "hopelessness or self-harm", strength: c.riskStrength, phrases: c.riskPhrases),
@@ -68,6 +88,7 @@ public struct TextChannel: ChannelPlugin {
             CueMatcher(tag: Tag.denial, label: "minimising", strength: c.denialStrength, phrases: c.denialPhrases),
             CueMatcher(tag: Tag.uncertainty, label: "unsure", strength: c.uncertaintyStrength, phrases: c.uncertaintyPhrases),
         ]
+        let responseMatchers = TextChannel.makeResponseMatchers(configuration)
         var roles: [String: WordRole] = [:]
         func mark(_ words: [String], _ flag: WordRole.Flags) {
             for w in words { roles[w, default: WordRole()].flags.insert(flag) }
@@ -104,13 +125,42 @@ public struct TextChannel: ChannelPlugin {
         for (w, ps) in tables.phrases { infos[slot(w)].phrases = ps }
         for (w, ps) in u.phrases { let k = slot(w); infos[k].phrases = ps + infos[k].phrases }
         for (w, r) in roles { infos[slot(w)].role = r }
-        for (m, matcher) in cueMatchers.enumerated() {
-            for (k, p) in matcher.patterns.enumerated() {
-                for w in p.firstWords { infos[slot(w)].cues.append(CueRef(matcher: m, pattern: k)) }
+        for matcher in cueMatchers + responseMatchers {
+            for p in matcher.patterns { for w in p.allWords { _ = slot(w) } }
+        }
+        // Every other word a rule compares a token with gets a slot too, so that
+        // comparing token slots is comparing texts (a token without a slot equals none of them).
+        func marks(_ words: [String], _ flag: WordInfo.Marks) {
+            for w in words { infos[slot(w)].marks.insert(flag) }
+        }
+        marks(c.questionWords, .questionWord)
+        marks(c.questionAuxiliaries, .questionAuxiliary)
+        marks(Array(questionPronouns), .questionPronoun)
+        marks(["you", "we", "i", "it", "they", "he", "she", "that", "this", "there"], .askPronoun)
+        marks(c.openQuestionWords, .openQuestionWord)
+        marks(c.likeVerbAfter, .likeVerb)
+        marks(["like"], .like)
+        marks(["it", "that", "this"], .thing)
+        marks(["do", "does", "did", "have", "has"], .doOrHave)
+        for w in ["!", "?", ".", ","] { _ = slot(w) }
+        for k in infos.indices {
+            for p in infos[k].phrases.indices {
+                let words = infos[k].phrases[p].words
+                let ids = words.map { Int32(slot($0)) }
+                infos[k].phrases[p].ids = ids
             }
         }
-        self.core = Core(configuration: configuration, lexicon: lexicon, tokenizer: tokenizer, cueMatchers: cueMatchers,
-                         vocab: vocab, infos: infos, questionWords: Set(c.questionWords),
+        for k in infos.indices {
+            guard let pairs = infos[k].role?.pairBoosters else { continue }
+            let ids = pairs.map { (Int32(slot($0.0)), $0.1) }
+            infos[k].role!.pairBoosterIds = ids
+        }
+        let cueIndex = CompiledMatchers(cueMatchers, vocabularySize: infos.count) { vocab[$0]! }
+        let responseIndex = CompiledMatchers(responseMatchers, vocabularySize: infos.count) { vocab[$0]! }
+        let table = WordTable(vocab)
+        self.core = Core(configuration: configuration, lexicon: lexicon, tokenizer: Tokenizer(emoticons: tables.emoticons, vocab: table),
+                         cueMatchers: cueMatchers, responseMatchers: responseMatchers, cueIndex: cueIndex,
+                         responseIndex: responseIndex, vocab: table, infos: infos,
                          maskTags: Set(c.valenceNeutralCues))
     }
 
@@ -126,8 +176,9 @@ public struct TextChannel: ChannelPlugin {
     /// A listener's (`self`) utterance also carries its response cues, as `response:<kind>/<subkind>` tags.
     public func evidence(from cue: Cue, state: inout NoState) -> Evidence {
         guard let text = cue.value["text"]?.string else { return .none }
-        var evidence = analyze(text).evidence
-        if cue.source == .listener { evidence.tags += classifyResponse(text).map(\.tag) }
+        let tokens = tokenizer.tokenize(text)
+        var evidence = analyze(text, tokens, detail: false).evidence
+        if cue.source == .listener { evidence.tags += classifyResponse(text, tokens).map(\.tag) }
         return evidence
     }
 }
@@ -147,6 +198,8 @@ struct WordRole: Sendable {
     var booster: Double = 0
     /// As the last word of a two-word booster ("kind of"): (first word, value).
     var pairBoosters: [(String, Double)] = []
+    /// `pairBoosters` with the first words as vocabulary slots.
+    var pairBoosterIds: [(Int32, Double)] = []
 }
 
 /// What the lexicons, the rules and the cue patterns know about one token text.
@@ -155,12 +208,25 @@ struct WordInfo: Sendable {
     /// Phrases starting with this word: the user's first, then the built-in ones, longest first.
     var phrases: [PhraseEntry] = []
     var role: WordRole?
-    var cues: [CueRef] = []
-}
+    var marks: Marks = []
 
-struct CueRef: Sendable {
-    var matcher: Int
-    var pattern: Int
+    /// Word lists the question and "like" rules test tokens against.
+    struct Marks: OptionSet, Sendable {
+        let rawValue: UInt16
+        static let questionWord = Marks(rawValue: 1)
+        static let questionAuxiliary = Marks(rawValue: 2)
+        /// Analyzer.swift's `questionPronouns` (the `question` tag).
+        static let questionPronoun = Marks(rawValue: 4)
+        /// The pronouns after an auxiliary that make a listener's sentence ask.
+        static let askPronoun = Marks(rawValue: 8)
+        static let openQuestionWord = Marks(rawValue: 16)
+        static let likeVerb = Marks(rawValue: 32)
+        static let like = Marks(rawValue: 64)
+        /// "it", "that", "this"
+        static let thing = Marks(rawValue: 128)
+        /// "do", "does", "did", "have", "has"
+        static let doOrHave = Marks(rawValue: 256)
+    }
 }
 
 /// Everything the text channel makes of one utterance, for the bus and for researchers.

@@ -86,7 +86,7 @@ extension TextChannel {
                 throw LexiconParseError(line: lineNo, message:
                     "expected 3 or 4 tab-separated fields (word, valence, arousal, optional dominance), got \(fields.count)")
             }
-            let words = plain.tokenize(fields[0]).filter(\.isWord).map(\.text)
+            let words = plain.words(fields[0])
             guard !words.isEmpty else {
                 throw LexiconParseError(line: lineNo, message: "the word field \"\(fields[0])\" has no letters")
             }
