@@ -138,7 +138,7 @@ public final class LineDecoder {
             }
         }
         let object: OpaquePointer
-        switch parser.parse(bytes) {
+        switch parser.parse(bytes, plainASCII: scan.isPlainASCII) {
         case .success(let o): object = o
         case .failure(let e):
             if case .syntax(let what, let offset) = e, what.lowercased().contains("utf-8") || what.lowercased().contains("utf8") {
@@ -426,26 +426,39 @@ private func equalBytes(_ w: UInt64, _ byte: UInt8) -> UInt64 {
 /// colons outside strings (the string mask is the running parity of the quotes seen:
 /// a prefix XOR over the word's byte lanes, carried from word to word).
 func scanLine(_ bytes: UnsafeRawBufferPointer) -> LineScan {
+    var state = ScanState()
     let n = bytes.count
+    var i = 0
+    while i &+ 8 <= n {
+        state.add(bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        i &+= 8
+    }
+    if i < n {
+        // The tail, padded with spaces (not NUL, not above 0x7F, not a quote or a colon).
+        var tail: UInt64 = lanes &* 0x20
+        withUnsafeMutableBytes(of: &tail) { $0.baseAddress!.copyMemory(from: bytes.baseAddress! + i, byteCount: n &- i) }
+        state.add(tail)
+    }
+    return LineScan(isPlainASCII: state.flags & 0x8080_8080_8080_8080 == 0,
+                    hasBackslash: state.backslashes & 0x8080_8080_8080_8080 != 0, colons: state.colons)
+}
+
+private struct ScanState {
+    /// High bits: some byte was above 0x7F or zero.
     var flags: UInt64 = 0
+    /// High bits: some byte was a backslash (or a borrow from one: only "any" counts).
     var backslashes: UInt64 = 0
     var colons = 0
+    /// All ones while inside a string at a word boundary.
     var inString: UInt64 = 0
-    var i = 0
-    while i < n {
-        let w: UInt64
-        if i + 8 <= n {
-            w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        } else {
-            // The tail, padded with spaces (not NUL, not above 0x7F, not a quote or a colon).
-            var tail: UInt64 = lanes &* 0x20
-            withUnsafeMutableBytes(of: &tail) { $0.baseAddress!.copyMemory(from: bytes.baseAddress! + i, byteCount: n - i) }
-            w = tail
-        }
-        i += 8
-        // High bit: not ASCII. (w - 1…) & ~w has a high bit set when some byte is zero.
-        flags |= w | ((w &- lanes) & ~w)
-        backslashes |= equalBytes(w, 0x5C)
+
+    @inline(__always)
+    mutating func add(_ w: UInt64) {
+        // Bytes above 0x7F set their high bit in w; a zero byte borrows in w - 1…
+        // (w | (w - 1…) has a high bit set exactly when some byte is zero or above 0x7F).
+        flags |= w | (w &- lanes)
+        let b = w ^ (lanes &* 0x5C)
+        backslashes |= (b &- lanes) & ~b
         var strings = equalBytes(w, 0x22)
         strings ^= strings &<< 8
         strings ^= strings &<< 16
@@ -453,10 +466,9 @@ func scanLine(_ bytes: UnsafeRawBufferPointer) -> LineScan {
         strings ^= inString
         let outside = equalBytes(w, 0x3A) & ~strings
         // One bit per colon, at bit 7 of its byte: add up the bytes.
-        colons += Int(truncatingIfNeeded: ((outside &>> 7) &* lanes) &>> 56)
+        colons &+= Int(truncatingIfNeeded: ((outside &>> 7) &* lanes) &>> 56)
         inString = 0 &- (strings &>> 63)
     }
-    return LineScan(isPlainASCII: flags & 0x8080_8080_8080_8080 == 0, hasBackslash: backslashes != 0, colons: colons)
 }
 
 /// The offset of the first NUL byte, or nil.
