@@ -422,10 +422,20 @@ private func equalBytes(_ w: UInt64, _ byte: UInt8) -> UInt64 {
     return ~(((t & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | t) & 0x8080_8080_8080_8080
 }
 
-/// Scans a line eight bytes at a time for NUL, non-ASCII bytes, backslashes and the
-/// colons outside strings (the string mask is the running parity of the quotes seen:
-/// a prefix XOR over the word's byte lanes, carried from word to word).
+/// Scans a line for NUL, non-ASCII bytes, backslashes and the colons outside strings:
+/// sixteen bytes at a time with SSE2 (the C shim), else ``scanLineWords(_:)``.
 func scanLine(_ bytes: UnsafeRawBufferPointer) -> LineScan {
+    var out = attune_line_scan()
+    if let base = bytes.baseAddress,
+       attune_scan_line(base.assumingMemoryBound(to: UInt8.self), bytes.count, &out) != 0 {
+        return LineScan(isPlainASCII: out.plain_ascii != 0, hasBackslash: out.has_backslash != 0, colons: out.colons)
+    }
+    return scanLineWords(bytes)
+}
+
+/// ``scanLine(_:)`` eight bytes at a time in plain Swift (the string mask is the running
+/// parity of the quotes seen: a prefix XOR over the word's byte lanes, carried from word to word).
+func scanLineWords(_ bytes: UnsafeRawBufferPointer) -> LineScan {
     var state = ScanState()
     let n = bytes.count
     var i = 0
