@@ -108,4 +108,63 @@ import Testing
         }
         #expect(e.kind == .malformed && e.message == #"duplicate key "t""#)
     }
+
+    // The decoder counts keys eight bytes at a time and falls back to a byte-by-byte
+    // count when a line has a backslash; both must see through strings.
+    @Test(arguments: [
+        #"{"t":1,"session":"a:b","channel":"affect","value":{"valence":0,"note":"x:\"y\":z"}}"#,
+        #"{"t":1,"session":"q\"u:o","channel":"affect","value":{"valence":0}}"#,
+        #"{"t":1,"session":"conv-000187-call: with a colon and more than thirty-two bytes","channel":"affect","value":{"valence":0}}"#,
+        #"{"t":1,"extra":{"a":[{"b":1},{"b":":"}]},"channel":"affect","value":{"valence":0,"list":[{"x":1},{"y":"::"}]}}"#,
+    ])
+    func colonsInStringsAreNotKeys(_ line: String) {
+        guard case .success(.cue) = decoder.decode(line) else { Issue.record("rejected \(line)"); return }
+    }
+
+    @Test(arguments: [
+        (#"{"t":1,"\u0074":2,"channel":"affect","value":{"valence":0}}"#, "duplicate key (one key written twice, with different escapes)"),
+        (#"{"t":1,"channel":"affect","value":{"valence":0,"a":"\"","a":1}}"#, #"duplicate key "a""#),
+        (#"{"t":1,"x":{"k":1,"k":":"},"channel":"affect","value":{"valence":0}}"#, #"duplicate key "k""#),
+        (#"{"t":1,"channel":"affect","value":{"valence":0,"l":[{"k":1,"k":2}]}}"#, #"duplicate key "k""#),
+    ])
+    func duplicateKeysAreFoundAnywhere(_ line: String, _ message: String) {
+        guard case .failure(let e) = decoder.decode(line) else { Issue.record("accepted \(line)"); return }
+        #expect(e.kind == .malformed && e.message == message)
+    }
+
+    @Test func repeatedStringsDecodeTheSame() {
+        // Sessions and keys come from a per-decoder cache: the second line must give the
+        // same values as the first, and a different id in the same cache slot its own.
+        var sessions: [String] = []
+        for id in ["conv-000187-call", "conv-000187-call", "conv-000188-call", "s", "conv-000187-call"] {
+            guard case .success(.cue(let cue)) = decoder.decode(#"{"t":1,"session":"\#(id)","channel":"affect","value":{"valence":0.5,"arousal":0.25}}"#) else {
+                Issue.record("rejected"); return
+            }
+            #expect(cue.value.object?.keys == ["valence", "arousal"])
+            sessions.append(cue.session)
+        }
+        #expect(sessions == ["conv-000187-call", "conv-000187-call", "conv-000188-call", "s", "conv-000187-call"])
+        // Every distinct id through one decoder (more ids than cache slots) stays itself.
+        for i in 0..<3000 {
+            let id = "conv-\(i)-kitchen"
+            guard case .success(.cue(let cue)) = decoder.decode(#"{"t":1,"session":"\#(id)","channel":"affect","value":{"valence":0}}"#) else {
+                Issue.record("rejected"); return
+            }
+            #expect(cue.session == id)
+        }
+    }
+
+    @Test func sourceControlAndChannelNamesMatchExactly() {
+        #expect(error(#"{"t":1,"source":"selfish","channel":"affect","value":{"valence":0}}"#)?.message == #"source: expected "other" or "self", got "selfish""#)
+        #expect(error(#"{"t":1,"source":"othe","channel":"affect","value":{"valence":0}}"#)?.message == #"source: expected "other" or "self", got "othe""#)
+        #expect(error(#"{"t":1,"control":"ends"}"#)?.message == #"control: unknown control "ends" (known: end, tick)"#)
+        #expect(error(#"{"t":1,"channel":"affec","value":{"valence":0}}"#)?.message == #"unknown channel "affec" (known: affect)"#)
+        #expect(error(#"{"t":1,"channel":"affects","value":{"valence":0}}"#)?.message == #"unknown channel "affects" (known: affect)"#)
+        #expect(error(#"{"t":1,"channel":"","value":{"valence":0}}"#)?.message == #"unknown channel "" (known: affect)"#)
+    }
+
+    @Test func nonFiniteNumbersAreNamedByPath() {
+        #expect(error(#"{"t":1,"channel":"affect","value":{"valence":0,"x":[1,{"y":1e400}]}}"#)?.message
+            == "value.x[1].y: not a finite number (NaN, Infinity and out-of-range numbers such as 1e400 are not accepted)")
+    }
 }

@@ -16,11 +16,23 @@ final class JSONCParser {
         json_tokener_set_flags(tokener, Int32(JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8))
     }
 
+    /// Whether the tokener's flags include UTF-8 validation now.
+    private var validatingUTF8 = true
+
     deinit { json_tokener_free(tokener) }
 
     /// Parses exactly one JSON document from `bytes`. On success the caller
     /// owns the returned object and must `json_object_put` it.
-    func parse(_ bytes: UnsafeRawBufferPointer) -> Result<OpaquePointer, JSONCError> {
+    ///
+    /// `plainASCII` says the caller knows every byte is below 0x80: json-c's UTF-8
+    /// check (a test on every byte) then cannot fail and is left out. It stays on for
+    /// any other input, where it also decides json-c's error for non-ASCII bytes where
+    /// no string is (a byte order mark reports as invalid UTF-8).
+    func parse(_ bytes: UnsafeRawBufferPointer, plainASCII: Bool = false) -> Result<OpaquePointer, JSONCError> {
+        if validatingUTF8 == plainASCII {
+            validatingUTF8 = !plainASCII
+            json_tokener_set_flags(tokener, Int32(JSON_TOKENER_STRICT | (plainASCII ? 0 : JSON_TOKENER_VALIDATE_UTF8)))
+        }
         json_tokener_reset(tokener)
         guard let base = bytes.baseAddress, bytes.count > 0 else { return .failure(.empty) }
         if bytes.count > Int(Int32.max) { return .failure(.tooLong) }
