@@ -35,7 +35,7 @@ extension TextChannel {
         // "you must" starts advice); on an exact tie the earlier matcher (misattuned first) wins.
         var candidates: [(m: Int, x: CueMatcher.Match)] = []
         // Patterns may start with punctuation here: every token's slot counts.
-        for (k, xs) in responseIndex.scan(tokens, tokens.map(\.id)).enumerated() {
+        for (k, xs) in responseIndex.scan(tokens, punctuation: true).enumerated() {
             for x in xs { candidates.append((k, x)) }
         }
         candidates.sort { a, b in
