@@ -74,11 +74,11 @@ extension TextChannel {
             let strength = min(1, best + c.repeatedCueBonus * Double(kept.count - 1))
             var quotes: [String] = []
             for x in kept {
-                let q = "\"" + quote(x.start, x.end) + "\""
+                let q = quote(x.start, x.end)
                 if !quotes.contains(q) { quotes.append(q) }
             }
             if m.tag == Tag.hostility && hostilityTag < 0 { hostilityTag = tags.count }
-            tags.append(CueTag(m.tag, strength: strength, reason: m.label + ": " + quotes.joined(separator: ", ")))
+            tags.append(CueTag(m.tag, strength: strength, reason: quotedList(m.label, quotes)))
         }
 
         // Sentence-level context: contrast weights per token.
@@ -258,7 +258,7 @@ extension TextChannel {
         if let q = questionTag(tokens, quote) { tags.append(q) }
         if wordCount > 0 && wordCount <= c.clippedMaxWords {
             let whole = quote(0, tokens.count)
-            tags.append(CueTag(Tag.clipped, strength: c.clippedStrength, reason: "very short answer: \"" + whole + "\""))
+            tags.append(CueTag(Tag.clipped, strength: c.clippedStrength, reason: quotedList("very short answer", CollectionOfOne(whole))))
         }
 
         // The bus reads no emotion scores: without `detail` only the tags above threshold are made.
@@ -270,12 +270,7 @@ extension TextChannel {
             let words = emoWords.isEmpty ? [] : emoWords[cat.rawValue]
             if detail { emotions.append(.init(category: cat.tagName, score: s, words: words)) }
             if s >= c.emotionTagThreshold {
-                var q = ""
-                for (k, w) in words.prefix(4).enumerated() {
-                    if k > 0 { q += ", " }
-                    q += "\""; q += w; q += "\""
-                }
-                tags.append(CueTag(cat.tagName, strength: s, reason: cat.tagName + ": " + q))
+                tags.append(CueTag(cat.tagName, strength: s, reason: quotedList(cat.tagName, words.prefix(4))))
             }
         }
 
@@ -339,20 +334,26 @@ extension TextChannel {
             let e = core.wordLex[k]
             if e >= 0 { return LexHit(entry: e, end: i + 1, valence: core.lex[Int(e)].valence) }
         }
-        guard configuration.stemming, tokens[i].isWord else { return nil }
+        guard core.configuration.stemming, tokens[i].isWord else { return nil }
         var found: Int32 = -1
         let t = tokens[i]
         if t.ascii {
+            // Most words are too short or end in no suffix's last letter: no candidates (checked again there).
+            guard t.textEnd - t.textStart >= 5 else { return nil }
+            switch tokenized.text[Int(t.textEnd) - 1] {
+            case 0x64, 0x67, 0x72, 0x73, 0x74, 0x79: break
+            default: return nil
+            }
             tokenized.text.withUnsafeBufferPointer { text in
                 asciiStemCandidates(UnsafeBufferPointer(rebasing: text[Int(t.textStart)..<Int(t.textEnd)])) { cand in
-                    let k = vocab.id(cand)
+                    let k = core.vocab.id(cand)
                     if k >= 0, core.wordLex[Int(k)] >= 0 { found = core.wordLex[Int(k)]; return true }
                     return false
                 }
             }
         } else {
             stemCandidates(tokenized.string(i)) { cand in
-                if let k = vocab.strings[cand], core.wordLex[Int(k)] >= 0 { found = core.wordLex[Int(k)]; return true }
+                if let k = core.vocab.strings[cand], core.wordLex[Int(k)] >= 0 { found = core.wordLex[Int(k)]; return true }
                 return false
             }
         }
@@ -406,7 +407,7 @@ extension TextChannel {
                         let end = min(tokens.count, k + 1)
                         var q = quote(first, max(end, first + 1))
                         if q.utf8.count > 80 && q.count > 80 { q = String(q.prefix(77)) + "..." }
-                        return CueTag(Tag.question, strength: c.questionStrength, reason: "asked a question: \"\(q)\"")
+                        return CueTag(Tag.question, strength: c.questionStrength, reason: quotedList("asked a question", CollectionOfOne(q)))
                     }
                 }
                 s = k + 1
@@ -416,3 +417,30 @@ extension TextChannel {
         return nil
     }
 }
+
+/// `head: "a", "b"` (each item quoted, comma-separated) made with one allocation:
+/// `+` and `+=` grow the string, copying it, once per piece.
+func quotedList<C: Collection<String>>(_ head: String, _ items: C) -> String {
+    var n = head.utf8.count + 1
+    var first = true
+    for w in items { n += w.utf8.count + (first ? 3 : 4); first = false }
+    if first { n += 1 }
+    return String(unsafeUninitializedCapacity: n) { buf in
+        var at = 0
+        func put<U: Collection<UInt8>>(_ u: U) {
+            at = UnsafeMutableBufferPointer(rebasing: buf[at...]).initialize(fromContentsOf: u) + at
+        }
+        put(head.utf8)
+        put(":".utf8)
+        var first = true
+        for w in items {
+            put((first ? " \"" : ", \"").utf8)
+            put(w.utf8)
+            put("\"".utf8)
+            first = false
+        }
+        if first { put(" ".utf8) }
+        return at
+    }
+}
+
