@@ -27,11 +27,9 @@ extension TextChannel {
         let core = self.core
         let tokens = tokenized.tokens
         // Quotes are cut from the text's own UTF-8 (O(1) offsets into a native String), not from a copy of it.
-        let utf8 = text.utf8
+        var source = text
         func quote(_ a: Int, _ b: Int) -> String {
-            let lo = utf8.index(utf8.startIndex, offsetBy: tokens[a].start)
-            let hi = utf8.index(utf8.startIndex, offsetBy: tokens[b - 1].end)
-            return String(decoding: utf8[lo..<hi], as: UTF8.self)
+            source.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[tokens[a].start..<tokens[b - 1].end]), as: UTF8.self) }
         }
 
         // Word count by distinct source words ("I'm" is one word, two tokens).
@@ -57,6 +55,7 @@ extension TextChannel {
         var claimed: [(Int, Int)] = []
         // All tags, in their fixed order: need cues, question, clipped, emotions.
         var tags: [CueTag] = []
+        tags.reserveCapacity(8)
         var hostilityTag = -1
         for mi in 0..<allMatches.count where !allMatches[mi].isEmpty {
             let m = cueMatchers[mi]
@@ -95,9 +94,10 @@ extension TextChannel {
 
         var sum = 0.0
         var pos = 0.0, neg = 0.0
-        // Per emotion category; allocated at the first emotion word (most utterances have none).
-        var emoSum: [Double] = []
-        var emoWords: [[String]] = []
+        // Per emotion category (by raw value), on the stack; the words behind them as (category, word)
+        // in order of appearance, one list for all categories (most utterances have none).
+        var emoSum = SIMD8<Double>()
+        var emoWords: [(category: Int, word: String)] = []
         var arousalSum = 0.0, arousalWeight = 0.0
         var dominanceSum = 0.0, dominanceN = 0.0
         var boosterCount = 0
@@ -198,15 +198,14 @@ extension TextChannel {
             var emoNames: [String] = []
             let emoMul = negated ? c.negatedEmotionFactor : scoreMul
             if hasEmotions && emoMul > 0 && !ctx[i].masked {
-                if emoSum.isEmpty {
-                    emoSum = [Double](repeating: 0, count: EmotionCategory.allCases.count)
-                    emoWords = [[String]](repeating: [], count: EmotionCategory.allCases.count)
-                }
                 let lower = written.lowercased()
                 for k in Int(entry.emotionLo)..<Int(entry.emotionHi) {
                     let cat = core.emotionCategory[k].rawValue
                     emoSum[cat] += core.emotionWeight[k] * emoMul
-                    if !emoWords[cat].contains(lower) { emoWords[cat].append(lower) }
+                    if !emoWords.contains(where: { $0.category == cat && $0.word == lower }) {
+                        if emoWords.isEmpty { emoWords.reserveCapacity(8) }
+                        emoWords.append((cat, lower))
+                    }
                     if detail { emoNames.append(core.emotionCategory[k].tagName) }
                 }
             }
@@ -265,13 +264,19 @@ extension TextChannel {
         var emotions: [TextAnalysis.EmotionScore] = []
         if detail { emotions.reserveCapacity(EmotionCategory.allCases.count) }
         for cat in EmotionCategory.allCases {
-            let raw = emoSum.isEmpty ? 0 : emoSum[cat.rawValue]
+            let raw = emoSum[cat.rawValue]
             let s = raw / (raw + 1)
-            let words = emoWords.isEmpty ? [] : emoWords[cat.rawValue]
-            if detail { emotions.append(.init(category: cat.tagName, score: s, words: words)) }
-            if s >= c.emotionTagThreshold {
-                tags.append(CueTag(cat.tagName, strength: s, reason: quotedList(cat.tagName, words.prefix(4))))
+            let tagged = s >= c.emotionTagThreshold
+            guard detail || tagged else { continue }
+            // The reason quotes the first four words.
+            var words: [String] = []
+            if !detail { words.reserveCapacity(4) }
+            for e in emoWords where e.category == cat.rawValue {
+                if !detail && words.count == 4 { break }
+                words.append(e.word)
             }
+            if detail { emotions.append(.init(category: cat.tagName, score: s, words: words)) }
+            if tagged { tags.append(CueTag(cat.tagName, strength: s, reason: quotedList(cat.tagName, words.prefix(4)))) }
         }
 
         return TextAnalysis(
@@ -405,8 +410,7 @@ extension TextChannel {
                     }
                     if asks, first < tokens.count {
                         let end = min(tokens.count, k + 1)
-                        var q = quote(first, max(end, first + 1))
-                        if q.utf8.count > 80 && q.count > 80 { q = String(q.prefix(77)) + "..." }
+                        let q = clipQuote(quote(first, max(end, first + 1)))
                         return CueTag(Tag.question, strength: c.questionStrength, reason: quotedList("asked a question", CollectionOfOne(q)))
                     }
                 }
@@ -444,3 +448,13 @@ func quotedList<C: Collection<String>>(_ head: String, _ items: C) -> String {
     }
 }
 
+/// `q`, cut to 77 Characters and "..." when longer than 80 Characters.
+func clipQuote(_ q: String) -> String {
+    guard q.utf8.count > 80 else { return q }
+    // Printable ASCII is one Character a byte: no grapheme walk.
+    if q.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+        var q = q
+        return q.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[..<77]), as: UTF8.self) } + "..."
+    }
+    return q.count > 80 ? String(q.prefix(77)) + "..." : q
+}

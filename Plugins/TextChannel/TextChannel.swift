@@ -44,6 +44,8 @@ public struct TextChannel: ChannelPlugin {
         let pairStart: [Int32]
         let pairFirst: [Int32]
         let pairValue: [Double]
+        /// Per response matcher, its key and label split once.
+        let responseInfo: [ResponseMatcherInfo]
         /// Per need cue matcher: whether its tag is in `maskTags`.
         let cueMasks: [Bool]
         /// Per vocabulary slot, its ``WordInfo/marks``.
@@ -126,6 +128,7 @@ public struct TextChannel: ChannelPlugin {
             self.infos = infos
             self.maskTags = maskTags
             cueMasks = cueMatchers.map { maskTags.contains($0.tag) }
+            responseInfo = responseMatchers.map(ResponseMatcherInfo.init)
         }
     }
 
@@ -236,7 +239,7 @@ public struct TextChannel: ChannelPlugin {
         guard let text = cue.value["text"]?.string else { return .none }
         let tokens = tokenizer.tokenize(text)
         var evidence = analyze(text, tokens, detail: false).evidence
-        if cue.source == .listener { evidence.tags += classifyResponse(text, tokens).map(\.tag) }
+        if cue.source == .listener { evidence.tags += responseTags(text, tokens) }
         return evidence
     }
 }
