@@ -46,10 +46,17 @@ extension TextChannel {
         // Need cues. Earlier matchers claim their spans: "can we talk later"
         // is a request for space, not also a bid for connection.
         // The role of each word token, as plain values (no WordRole copies, no retains).
-        var ctx = [TokenContext](repeating: TokenContext(), count: tokens.count)
-        for i in tokens.indices where tokens[i].isWord && tokens[i].id >= 0 {
-            ctx[i].flags = core.roleFlags[Int(tokens[i].id)]
-            ctx[i].booster = core.boosters[Int(tokens[i].id)]
+        // Each written once (not filled with defaults, then updated).
+        var ctx = [TokenContext](unsafeUninitializedCapacity: tokens.count) { buf, n in
+            for (i, t) in tokens.enumerated() {
+                var x = TokenContext()
+                if t.isWord && t.id >= 0 {
+                    x.flags = core.roleFlags[Int(t.id)]
+                    x.booster = core.boosters[Int(t.id)]
+                }
+                (buf.baseAddress! + i).initialize(to: x)
+            }
+            n = tokens.count
         }
         let allMatches = cueIndex.scan(tokens, punctuation: false)
         var claimed: [(Int, Int)] = []
@@ -59,23 +66,22 @@ extension TextChannel {
         var hostilityTag = -1
         for mi in 0..<allMatches.count where !allMatches[mi].isEmpty {
             let m = cueMatchers[mi]
-            var kept: [CueMatcher.Match] = []
-            for x in allMatches[mi] where !claimed.contains(where: { x.start < $0.1 && $0.0 < x.end }) {
-                kept.append(x)
-            }
-            guard !kept.isEmpty else { continue }
             let masks = core.cueMasks[mi]
-            for x in kept {
+            // A match is kept unless an earlier matcher's claims it (this matcher's never overlap).
+            let earlier = claimed.count
+            var kept = 0
+            var best = 0.0
+            var quotes: [String] = []
+            for x in allMatches[mi] where !claimed[..<earlier].contains(where: { x.start < $0.1 && $0.0 < x.end }) {
+                if kept == 0 || x.strength > best { best = x.strength }
+                kept += 1
                 claimed.append((x.start, x.end))
                 if masks { for k in x.start..<x.end { ctx[k].masked = true } }
-            }
-            let best = kept.map(\.strength).max() ?? m.baseStrength
-            let strength = min(1, best + c.repeatedCueBonus * Double(kept.count - 1))
-            var quotes: [String] = []
-            for x in kept {
                 let q = quote(x.start, x.end)
                 if !quotes.contains(q) { quotes.append(q) }
             }
+            guard kept > 0 else { continue }
+            let strength = min(1, best + c.repeatedCueBonus * Double(kept - 1))
             if m.tag == Tag.hostility && hostilityTag < 0 { hostilityTag = tags.count }
             tags.append(CueTag(m.tag, strength: strength, reason: quotedList(m.label, quotes)))
         }
