@@ -457,10 +457,12 @@ func quotedList<C: Collection<String>>(_ head: String, _ items: C) -> String {
 /// `q`, cut to 77 Characters and "..." when longer than 80 Characters.
 func clipQuote(_ q: String) -> String {
     guard q.utf8.count > 80 else { return q }
-    // Printable ASCII is one Character a byte: no grapheme walk.
-    if q.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
-        var q = q
-        return q.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[..<77]), as: UTF8.self) } + "..."
+    // Printable ASCII is one Character a byte: no grapheme walk (bytes read through a pointer).
+    var copy = q
+    let cut: String? = copy.withUTF8 { b in
+        for c in b where c < 0x20 || c >= 0x7F { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: b[..<77]), as: UTF8.self) + "..."
     }
+    if let cut { return cut }
     return q.count > 80 ? String(q.prefix(77)) + "..." : q
 }
