@@ -24,10 +24,12 @@ extension TextChannel {
     /// Without `detail` the result lacks `matchedWords`, which the bus does not read; every number and tag is the same.
     func analyze(_ text: String, _ tokenized: Tokenized, detail: Bool) -> TextAnalysis {
         let c = configuration
+        let core = self.core
         let tokens = tokenized.tokens
-        let utf8 = Array(text.utf8)
+        // Quotes are cut from the text's own UTF-8 (O(1) offsets into a native String), not from a copy of it.
+        var source = text
         func quote(_ a: Int, _ b: Int) -> String {
-            String(decoding: utf8[tokens[a].start..<tokens[b - 1].end], as: UTF8.self)
+            source.withUTF8 { String(decoding: UnsafeBufferPointer(rebasing: $0[tokens[a].start..<tokens[b - 1].end]), as: UTF8.self) }
         }
 
         // Word count by distinct source words ("I'm" is one word, two tokens).
@@ -43,34 +45,45 @@ extension TextChannel {
 
         // Need cues. Earlier matchers claim their spans: "can we talk later"
         // is a request for space, not also a bid for connection.
-        let ids: [Int32] = tokens.map { $0.kind == .period || $0.kind == .comma ? -1 : $0.id }
         // The role of each word token, as plain values (no WordRole copies, no retains).
-        var ctx = [TokenContext](repeating: TokenContext(), count: tokens.count)
-        for i in tokens.indices where tokens[i].isWord && ids[i] >= 0 {
-            ctx[i].flags = core.roleFlags[Int(ids[i])]
-            ctx[i].booster = core.boosters[Int(ids[i])]
+        // Each written once (not filled with defaults, then updated).
+        var ctx = [TokenContext](unsafeUninitializedCapacity: tokens.count) { buf, n in
+            for (i, t) in tokens.enumerated() {
+                var x = TokenContext()
+                if t.isWord && t.id >= 0 {
+                    x.flags = core.roleFlags[Int(t.id)]
+                    x.booster = core.boosters[Int(t.id)]
+                }
+                (buf.baseAddress! + i).initialize(to: x)
+            }
+            n = tokens.count
         }
-        let allMatches = cueIndex.scan(tokens, ids)
+        let allMatches = cueIndex.scan(tokens, punctuation: false)
         var claimed: [(Int, Int)] = []
-        var needTags: [CueTag] = []
-        for (mi, m) in cueMatchers.enumerated() {
-            var kept: [CueMatcher.Match] = []
-            for x in allMatches[mi] where !claimed.contains(where: { x.start < $0.1 && $0.0 < x.end }) {
-                kept.append(x)
-            }
-            guard !kept.isEmpty else { continue }
-            for x in kept {
-                claimed.append((x.start, x.end))
-                if maskTags.contains(m.tag) { for k in x.start..<x.end { ctx[k].masked = true } }
-            }
-            let best = kept.map(\.strength).max() ?? m.baseStrength
-            let strength = min(1, best + c.repeatedCueBonus * Double(kept.count - 1))
+        // All tags, in their fixed order: need cues, question, clipped, emotions.
+        var tags: [CueTag] = []
+        tags.reserveCapacity(8)
+        var hostilityTag = -1
+        for mi in 0..<allMatches.count where !allMatches[mi].isEmpty {
+            let m = cueMatchers[mi]
+            let masks = core.cueMasks[mi]
+            // A match is kept unless an earlier matcher's claims it (this matcher's never overlap).
+            let earlier = claimed.count
+            var kept = 0
+            var best = 0.0
             var quotes: [String] = []
-            for x in kept {
-                let q = "\"" + quote(x.start, x.end) + "\""
+            for x in allMatches[mi] where !claimed[..<earlier].contains(where: { x.start < $0.1 && $0.0 < x.end }) {
+                if kept == 0 || x.strength > best { best = x.strength }
+                kept += 1
+                claimed.append((x.start, x.end))
+                if masks { for k in x.start..<x.end { ctx[k].masked = true } }
+                let q = quote(x.start, x.end)
                 if !quotes.contains(q) { quotes.append(q) }
             }
-            needTags.append(CueTag(m.tag, strength: strength, reason: m.label + ": " + quotes.joined(separator: ", ")))
+            guard kept > 0 else { continue }
+            let strength = min(1, best + c.repeatedCueBonus * Double(kept - 1))
+            if m.tag == Tag.hostility && hostilityTag < 0 { hostilityTag = tags.count }
+            tags.append(CueTag(m.tag, strength: strength, reason: quotedList(m.label, quotes)))
         }
 
         // Sentence-level context: contrast weights per token.
@@ -87,8 +100,10 @@ extension TextChannel {
 
         var sum = 0.0
         var pos = 0.0, neg = 0.0
-        var emoSum = [Double](repeating: 0, count: EmotionCategory.allCases.count)
-        var emoWords = [[String]](repeating: [], count: EmotionCategory.allCases.count)
+        // Per emotion category (by raw value), on the stack; the words behind them as (category, word)
+        // in order of appearance, one list for all categories (most utterances have none).
+        var emoSum = SIMD8<Double>()
+        var emoWords: [(category: Int, word: String)] = []
         var arousalSum = 0.0, arousalWeight = 0.0
         var dominanceSum = 0.0, dominanceN = 0.0
         var boosterCount = 0
@@ -101,7 +116,9 @@ extension TextChannel {
             guard t.kind == .word || t.kind == .emoji || t.kind == .emoticon else { i += 1; continue }
             if ctx[i].booster != 0 { boosterCount += 1 }
             if t.caps && capsCounts && t.isWord { capsWords += 1 }
-            guard let (entry, end) = lookup(tokenized, ids, i) else { i += 1; continue }
+            guard let hit = lookup(tokenized, i) else { i += 1; continue }
+            let end = hit.end
+            let entry = core.lex[Int(hit.entry)]
             var rules: [String] = []
             var scoreMul = 1.0
             var negated = false
@@ -128,7 +145,7 @@ extension TextChannel {
                     if ctx[j].booster != 0 {
                         scoreMul += ctx[j].booster * decay * (p.caps && capsCounts ? 1 + c.capsEmphasis : 1)
                         if detail { rules.append(ctx[j].booster > 0 ? "intensified" : "dampened") }
-                    } else if j > 0, ids[j] >= 0, let b = pairBooster(Int(ids[j]), after: tokens[j - 1].id) {
+                    } else if j > 0, p.id >= 0, let b = pairBooster(Int(p.id), after: tokens[j - 1].id) {
                         scoreMul += b * decay
                         if detail { rules.append(b > 0 ? "intensified" : "dampened") }
                     }
@@ -144,9 +161,9 @@ extension TextChannel {
                 relieved = false
             }
 
-            var base = entry.valence
+            var base = hit.valence
             if base != nil, ctx[i].booster != 0, end == i + 1, i + 1 < tokens.count, tokens[i + 1].isWord,
-               lookup(tokenized, ids, i + 1)?.0.valence != nil {
+               lookup(tokenized, i + 1)?.valence != nil {
                 base = nil
             }
             // A relief word doing its job ("stopped fighting", "can't stop shaking") carries no
@@ -155,7 +172,7 @@ extension TextChannel {
                 var k = end, seen = 0
                 while k < tokens.count, seen < c.negationWindow, !tokens[k].isSentenceEnd {
                     if tokens[k].isWord {
-                        if let next = lookup(tokenized, ids, k)?.0.valence, next < 0 { base = nil; break }
+                        if let next = lookup(tokenized, k)?.valence, next < 0 { base = nil; break }
                         seen += 1
                     }
                     k += 1
@@ -182,15 +199,20 @@ extension TextChannel {
                     if v > 0 { pos += v } else { neg -= v }
                 }
             }
-            let written = detail || !entry.emotions.isEmpty ? quote(i, end) : ""
+            let hasEmotions = entry.emotionLo < entry.emotionHi
+            let written = detail || hasEmotions ? quote(i, end) : ""
             var emoNames: [String] = []
             let emoMul = negated ? c.negatedEmotionFactor : scoreMul
-            if emoMul > 0 && !ctx[i].masked {
-                for (cat, w) in entry.emotions {
-                    emoSum[cat.rawValue] += w * emoMul
-                    let lower = written.lowercased()
-                    if !emoWords[cat.rawValue].contains(lower) { emoWords[cat.rawValue].append(lower) }
-                    if detail { emoNames.append(cat.tagName) }
+            if hasEmotions && emoMul > 0 && !ctx[i].masked {
+                let lower = written.lowercased()
+                for k in Int(entry.emotionLo)..<Int(entry.emotionHi) {
+                    let cat = core.emotionCategory[k].rawValue
+                    emoSum[cat] += core.emotionWeight[k] * emoMul
+                    if !emoWords.contains(where: { $0.category == cat && $0.word == lower }) {
+                        if emoWords.isEmpty { emoWords.reserveCapacity(8) }
+                        emoWords.append((cat, lower))
+                    }
+                    if detail { emoNames.append(core.emotionCategory[k].tagName) }
                 }
             }
             var ar = entry.arousal
@@ -235,33 +257,33 @@ extension TextChannel {
             arousalVariance = max(c.arousalVarianceMin, c.arousalVarianceMax / (1 + c.arousalVarianceDecay * arousalWeight))
         }
 
+        if sum > 0, hostilityTag >= 0 {
+            tags[hostilityTag].strength *= c.hostilityPositiveFactor
+        }
+        if let q = questionTag(tokens, quote) { tags.append(q) }
+        if wordCount > 0 && wordCount <= c.clippedMaxWords {
+            let whole = quote(0, tokens.count)
+            tags.append(CueTag(Tag.clipped, strength: c.clippedStrength, reason: quotedList("very short answer", CollectionOfOne(whole))))
+        }
+
+        // The bus reads no emotion scores: without `detail` only the tags above threshold are made.
         var emotions: [TextAnalysis.EmotionScore] = []
-        emotions.reserveCapacity(EmotionCategory.allCases.count)
-        var emoTags: [CueTag] = []
+        if detail { emotions.reserveCapacity(EmotionCategory.allCases.count) }
         for cat in EmotionCategory.allCases {
             let raw = emoSum[cat.rawValue]
             let s = raw / (raw + 1)
-            emotions.append(.init(category: cat.tagName, score: s, words: emoWords[cat.rawValue]))
-            if s >= c.emotionTagThreshold {
-                var q = ""
-                for (k, w) in emoWords[cat.rawValue].prefix(4).enumerated() {
-                    if k > 0 { q += ", " }
-                    q += "\""; q += w; q += "\""
-                }
-                emoTags.append(CueTag(cat.tagName, strength: s, reason: cat.tagName + ": " + q))
+            let tagged = s >= c.emotionTagThreshold
+            guard detail || tagged else { continue }
+            // The reason quotes the first four words.
+            var words: [String] = []
+            if !detail { words.reserveCapacity(4) }
+            for e in emoWords where e.category == cat.rawValue {
+                if !detail && words.count == 4 { break }
+                words.append(e.word)
             }
+            if detail { emotions.append(.init(category: cat.tagName, score: s, words: words)) }
+            if tagged { tags.append(CueTag(cat.tagName, strength: s, reason: quotedList(cat.tagName, words.prefix(4)))) }
         }
-
-        if sum > 0, let k = needTags.firstIndex(where: { $0.name == Tag.hostility }) {
-            needTags[k].strength *= c.hostilityPositiveFactor
-        }
-        var tags = needTags
-        if let q = questionTag(tokens, quote) { tags.append(q) }
-        if wordCount > 0 && wordCount <= c.clippedMaxWords {
-            let whole = String(decoding: utf8[tokens.first!.start..<tokens.last!.end], as: UTF8.self)
-            tags.append(CueTag(Tag.clipped, strength: c.clippedStrength, reason: "very short answer: \"\(whole)\""))
-        }
-        tags += emoTags
 
         return TextAnalysis(
             wordCount: wordCount, valence: valence, valenceVariance: valenceVariance,
@@ -277,58 +299,86 @@ extension TextChannel {
         return nil
     }
 
-    @inline(__always) func marks(_ t: Token) -> WordInfo.Marks { t.id >= 0 ? infos[Int(t.id)].marks : [] }
+    @inline(__always) func marks(_ t: Token) -> WordInfo.Marks { t.id >= 0 ? core.marks[Int(t.id)] : [] }
+
+    /// A lexicon entry found at a token: `core.lex[entry]`, with `valence` in place of its own
+    /// (a phrase without valence has its words' summed valence), covering tokens up to `end`.
+    struct LexHit {
+        var entry: Int32
+        var end: Int
+        var valence: Double?
+    }
 
     /// The longest lexicon entry starting at token `i`: user phrases and words
     /// first, then built-in phrases, words and stems.
-    private func lookup(_ tokenized: Tokenized, _ ids: [Int32], _ i: Int) -> (LexEntry, Int)? {
+    private func lookup(_ tokenized: Tokenized, _ i: Int) -> LexHit? {
         let tokens = tokenized.tokens
+        let core = self.core
         // Single letters ("U.S." gives "u", "s") and numbers carry no sentiment.
         if tokens[i].isWord && tokens[i].inert { return nil }
-        if ids[i] >= 0 {
-            let k = Int(ids[i])
-            for p in infos[k].phrases where i + p.ids.count <= tokens.count {
+        let id = cueId(tokens[i])
+        if id >= 0 {
+            let k = Int(id)
+            for q in Int(core.phraseStart[k])..<Int(core.phraseStart[k + 1]) {
+                let lo = Int(core.phraseIdStart[q]), n = Int(core.phraseIdStart[q + 1]) - lo
+                guard i + n <= tokens.count else { continue }
                 var ok = true
-                for m in 1..<p.ids.count where tokens[i + m].id != p.ids[m] { ok = false; break }
+                for m in 1..<n where tokens[i + m].id != core.phraseIds[lo + m] { ok = false; break }
                 if ok {
                     // A phrase without its own valence keeps its words' (summed) valence.
-                    var e = p.entry
-                    if e.valence == nil {
+                    let e = core.phraseLex[q]
+                    var valence = core.lex[Int(e)].valence
+                    if valence == nil {
                         var v = 0.0
-                        for m in 0..<p.ids.count where ids[i + m] >= 0 { v += infos[Int(ids[i + m])].entry?.valence ?? 0 }
-                        e.valence = v == 0 ? nil : v
+                        for m in 0..<n {
+                            let w = cueId(tokens[i + m])
+                            if w >= 0 {
+                                let x = core.wordLex[Int(w)]
+                                v += x >= 0 ? core.lex[Int(x)].valence ?? 0 : 0
+                            }
+                        }
+                        valence = v == 0 ? nil : v
                     }
-                    return (e, i + p.ids.count)
+                    return LexHit(entry: e, end: i + n, valence: valence)
                 }
             }
-            if let e = infos[k].entry { return (e, i + 1) }
+            let e = core.wordLex[k]
+            if e >= 0 { return LexHit(entry: e, end: i + 1, valence: core.lex[Int(e)].valence) }
         }
-        guard configuration.stemming, tokens[i].isWord else { return nil }
-        var found: LexEntry?
+        guard core.configuration.stemming, tokens[i].isWord else { return nil }
+        var found: Int32 = -1
         let t = tokens[i]
         if t.ascii {
+            // Most words are too short or end in no suffix's last letter: no candidates (checked again there).
+            guard t.textEnd - t.textStart >= 5 else { return nil }
+            switch tokenized.text[Int(t.textEnd) - 1] {
+            case 0x64, 0x67, 0x72, 0x73, 0x74, 0x79: break
+            default: return nil
+            }
             tokenized.text.withUnsafeBufferPointer { text in
                 asciiStemCandidates(UnsafeBufferPointer(rebasing: text[Int(t.textStart)..<Int(t.textEnd)])) { cand in
-                    let k = vocab.id(cand)
-                    if k >= 0, let e = infos[Int(k)].entry { found = e; return true }
+                    let k = core.vocab.id(cand)
+                    if k >= 0, core.wordLex[Int(k)] >= 0 { found = core.wordLex[Int(k)]; return true }
                     return false
                 }
             }
         } else {
             stemCandidates(tokenized.string(i)) { cand in
-                if let k = vocab.strings[cand], let e = infos[Int(k)].entry { found = e; return true }
+                if let k = core.vocab.strings[cand], core.wordLex[Int(k)] >= 0 { found = core.wordLex[Int(k)]; return true }
                 return false
             }
         }
-        return found.map { ($0, i + 1) }
+        return found >= 0 ? LexHit(entry: found, end: i + 1, valence: core.lex[Int(found)].valence) : nil
     }
+
+    /// A token's slot as the need cues and lexicon see it: "." and "," (which patterns may name) count as no word.
+    @inline(__always) func cueId(_ t: Token) -> Int32 { t.kind == .period || t.kind == .comma ? -1 : t.id }
 
     /// Weights words around "but"/"however" and inside concessive clauses.
     private func applyContrast(_ tokens: [Token], _ start: Int, _ end: Int, _ ctx: inout [TokenContext]) {
         let c = configuration
         var k = start
         while k < end {
-            let t = tokens[k]
             if ctx[k].flags.contains(.contrast), k > start {
                 for m in start..<k where ctx[m].weight == 1 { ctx[m].weight = c.contrastBefore }
                 for m in (k + 1)..<end { ctx[m].weight = c.contrastAfter }
@@ -366,9 +416,8 @@ extension TextChannel {
                     }
                     if asks, first < tokens.count {
                         let end = min(tokens.count, k + 1)
-                        var q = quote(first, max(end, first + 1))
-                        if q.utf8.count > 80 && q.count > 80 { q = String(q.prefix(77)) + "..." }
-                        return CueTag(Tag.question, strength: c.questionStrength, reason: "asked a question: \"\(q)\"")
+                        let q = clipQuote(quote(first, max(end, first + 1)))
+                        return CueTag(Tag.question, strength: c.questionStrength, reason: quotedList("asked a question", CollectionOfOne(q)))
                     }
                 }
                 s = k + 1
@@ -377,4 +426,43 @@ extension TextChannel {
         }
         return nil
     }
+}
+
+/// `head: "a", "b"` (each item quoted, comma-separated) made with one allocation:
+/// `+` and `+=` grow the string, copying it, once per piece.
+func quotedList<C: Collection<String>>(_ head: String, _ items: C) -> String {
+    var n = head.utf8.count + 1
+    var first = true
+    for w in items { n += w.utf8.count + (first ? 3 : 4); first = false }
+    if first { n += 1 }
+    return String(unsafeUninitializedCapacity: n) { buf in
+        var at = 0
+        func put<U: Collection<UInt8>>(_ u: U) {
+            at = UnsafeMutableBufferPointer(rebasing: buf[at...]).initialize(fromContentsOf: u) + at
+        }
+        put(head.utf8)
+        put(":".utf8)
+        var first = true
+        for w in items {
+            put((first ? " \"" : ", \"").utf8)
+            put(w.utf8)
+            put("\"".utf8)
+            first = false
+        }
+        if first { put(" ".utf8) }
+        return at
+    }
+}
+
+/// `q`, cut to 77 Characters and "..." when longer than 80 Characters.
+func clipQuote(_ q: String) -> String {
+    guard q.utf8.count > 80 else { return q }
+    // Printable ASCII is one Character a byte: no grapheme walk (bytes read through a pointer).
+    var copy = q
+    let cut: String? = copy.withUTF8 { b in
+        for c in b where c < 0x20 || c >= 0x7F { return nil }
+        return String(decoding: UnsafeBufferPointer(rebasing: b[..<77]), as: UTF8.self) + "..."
+    }
+    if let cut { return cut }
+    return q.count > 80 ? String(q.prefix(77)) + "..." : q
 }

@@ -199,8 +199,9 @@ struct CompiledMatchers: Sendable {
     }
 
     /// Leftmost-longest, non-overlapping matches of every matcher, in one pass: a matcher's
-    /// patterns are tried where a token starts one of them (`ids`, -1 for none), from where its last match ended.
-    func scan(_ tokens: [Token], _ ids: [Int32]) -> [[CueMatcher.Match]] {
+    /// patterns are tried where a token starts one of them, from where its last match ended.
+    /// Without `punctuation`, "." and "," tokens start none (the need cues); the second word of a pair is any token.
+    func scan(_ tokens: [Token], punctuation: Bool) -> [[CueMatcher.Match]] {
         var out = [[CueMatcher.Match]](repeating: [], count: matcherCount)
         // Per matcher: where its next match may start, and its best match at this token (on the stack).
         struct Lane { var nextFree: Int; var best: CueMatcher.Match? }
@@ -216,7 +217,8 @@ struct CompiledMatchers: Sendable {
         singleStart.withUnsafeBufferPointer { singleStart in
         pairRefs.withUnsafeBufferPointer { pairRefs in
             for i in 0..<toks.count {
-                let id = Int(ids[i])
+                let t = toks[i]
+                let id = Int(punctuation || (t.kind != .period && t.kind != .comma) ? t.id : -1)
                 guard id >= 0 else { continue }
                 var s = Int(singleStart[id]), sEnd = Int(singleStart[id + 1])
                 var q = 0, qEnd = 0

@@ -20,39 +20,71 @@ extension TextChannel {
 
     /// `classifyResponse` of `text` already tokenized.
     func classifyResponse(_ text: String, _ tokenized: Tokenized) -> [ResponseCue] {
+        let info = core.responseInfo
+        return responseMatches(text, tokenized).map { f in
+            let (kind, subkind) = f.matcher >= 0 ? (info[f.matcher].kind, info[f.matcher].subkind)
+                : ("question", f.matcher == ResponseHit.openQuestion ? "open" : "closed")
+            return ResponseCue(kind: kind, subkind: subkind, strength: f.strength, reason: f.reason)
+        }
+    }
+
+    /// The cues of ``classifyResponse(_:_:)`` as the tags ``ResponseCue/tag`` makes of them,
+    /// with the tag names made once per matcher.
+    func responseTags(_ text: String, _ tokenized: Tokenized) -> [CueTag] {
+        let info = core.responseInfo
+        return responseMatches(text, tokenized).map { f in
+            let name = f.matcher >= 0 ? info[f.matcher].tagName
+                : f.matcher == ResponseHit.openQuestion ? ResponseMatcherInfo.openQuestionTag : ResponseMatcherInfo.closedQuestionTag
+            return CueTag(name, strength: f.strength, reason: f.reason)
+        }
+    }
+
+    /// One response cue found: by response matcher `matcher`, or an asking sentence
+    /// (``openQuestion``, ``closedQuestion``).
+    struct ResponseHit {
+        static let openQuestion = -1
+        static let closedQuestion = -2
+        var start: Int
+        var end: Int
+        var matcher: Int
+        var strength: Double
+        var reason: String
+        var isQuestion: Bool
+    }
+
+    private func responseMatches(_ text: String, _ tokenized: Tokenized) -> [ResponseHit] {
         let tokens = tokenized.tokens
         guard !tokens.isEmpty else { return [] }
-        let utf8 = Array(text.utf8)
+        let info = core.responseInfo
+        var source = text
         func quote(_ a: Int, _ b: Int) -> String {
-            var q = String(decoding: utf8[tokens[a].start..<tokens[max(a, b - 1)].end], as: UTF8.self)
-            if q.utf8.count > 80 && q.count > 80 { q = String(q.prefix(77)) + "..." }
-            return q
+            clipQuote(source.withUTF8 {
+                String(decoding: UnsafeBufferPointer(rebasing: $0[tokens[a].start..<tokens[max(a, b - 1)].end]), as: UTF8.self)
+            })
         }
-        var found: [(start: Int, end: Int, cue: ResponseCue)] = []
+        var found: [ResponseHit] = []
         var claimed: [(Int, Int)] = []
         var misattunedSpans: [(Int, Int)] = []
         // Leftmost-longest over all kinds ("you must feel humiliated" names a feeling, though
         // "you must" starts advice); on an exact tie the earlier matcher (misattuned first) wins.
         var candidates: [(m: Int, x: CueMatcher.Match)] = []
         // Patterns may start with punctuation here: every token's slot counts.
-        for (k, xs) in responseIndex.scan(tokens, tokens.map(\.id)).enumerated() {
+        for (k, xs) in responseIndex.scan(tokens, punctuation: true).enumerated() {
             for x in xs { candidates.append((k, x)) }
         }
         candidates.sort { a, b in
             a.x.start != b.x.start ? a.x.start < b.x.start : a.x.end != b.x.end ? a.x.end > b.x.end : a.m < b.m
         }
         for (k, x) in candidates where !claimed.contains(where: { x.start < $0.1 && $0.0 < x.end }) {
-            let m = responseMatchers[k]
             claimed.append((x.start, x.end))
-            let (kind, subkind) = ResponseMatcherKey.split(m.tag)
-            if kind == "dismissing" || kind == "fixing" || kind == "redirecting" { misattunedSpans.append((x.start, x.end)) }
-            found.append((x.start, x.end, ResponseCue(kind: kind, subkind: subkind, strength: x.strength,
-                                                      reason: m.label + ": \"" + quote(x.start, x.end) + "\"")))
+            if info[k].misattuned { misattunedSpans.append((x.start, x.end)) }
+            found.append(ResponseHit(start: x.start, end: x.end, matcher: k, strength: x.strength,
+                                     reason: info[k].label + ": \"" + quote(x.start, x.end) + "\"", isQuestion: info[k].kind == "question"))
         }
         for q in askingSentences(tokens) {
             // "why don't you just..." asks nothing; a question already named by a phrase is not counted twice.
             if misattunedSpans.contains(where: { q.start < $0.1 && $0.0 < q.end }) { continue }
-            if found.contains(where: { $0.cue.kind == "question" && q.start < $0.end && $0.start < q.end }) { continue }
+            if found.contains(where: { $0.isQuestion && q.start < $0.end && $0.start < q.end }) { continue }
             // Open when a question word leads a clause near the start: "what...", "hey, how...", "so why...".
             var open = false
             var words = 0
@@ -63,12 +95,13 @@ extension TextChannel {
                 if marks(tok).contains(.openQuestionWord) && (clauseStart || words < 2) { open = true }
                 words += 1
             }
-            found.append((q.start, q.end, ResponseCue(
-                kind: "question", subkind: open ? "open" : "closed", strength: configuration.responseStrength,
-                reason: (open ? "asked an open question" : "asked a closed question") + ": \"" + quote(q.start, q.end) + "\"")))
+            found.append(ResponseHit(start: q.start, end: q.end, matcher: open ? ResponseHit.openQuestion : ResponseHit.closedQuestion,
+                                     strength: configuration.responseStrength,
+                                     reason: (open ? "asked an open question" : "asked a closed question") + ": \"" + quote(q.start, q.end) + "\"",
+                                     isQuestion: true))
         }
         found.sort { a, b in a.start != b.start ? a.start < b.start : a.end < b.end }
-        return found.map(\.cue)
+        return found
     }
 
     /// Sentences that ask, as for the `question` tag: ending in "?", or opening with a
@@ -114,6 +147,26 @@ extension TextChannel {
             CueMatcher(tag: key, label: ResponseMatcherKey.label(key), strength: c.responseStrength,
                        phrases: c.responsePhrases[key] ?? [])
         }
+    }
+}
+
+/// What a response matcher's key and label give, split once.
+struct ResponseMatcherInfo: Sendable {
+    static let openQuestionTag = ResponseCue(kind: "question", subkind: "open").tagName
+    static let closedQuestionTag = ResponseCue(kind: "question", subkind: "closed").tagName
+    var kind: String
+    var subkind: String
+    var label: String
+    /// ``ResponseCue/tagName`` of its cues.
+    var tagName: String
+    /// Dismissing, fixing or redirecting: an asking sentence overlapping it asks nothing.
+    var misattuned: Bool
+
+    init(_ m: CueMatcher) {
+        (kind, subkind) = ResponseMatcherKey.split(m.tag)
+        label = m.label
+        tagName = ResponseCue(kind: kind, subkind: subkind).tagName
+        misattuned = kind == "dismissing" || kind == "fixing" || kind == "redirecting"
     }
 }
 

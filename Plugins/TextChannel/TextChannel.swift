@@ -44,6 +44,35 @@ public struct TextChannel: ChannelPlugin {
         let pairStart: [Int32]
         let pairFirst: [Int32]
         let pairValue: [Double]
+        /// Per response matcher, its key and label split once.
+        let responseInfo: [ResponseMatcherInfo]
+        /// Per need cue matcher: whether its tag is in `maskTags`.
+        let cueMasks: [Bool]
+        /// Per vocabulary slot, its ``WordInfo/marks``.
+        let marks: [WordInfo.Marks]
+        /// The lexicon entries as plain values (no arrays inside, so reading one retains nothing):
+        /// a slot's word entry is `lex[wordLex[slot]]` (-1: none); its phrases are q in
+        /// `phraseStart[slot]..<phraseStart[slot + 1]`, with words `phraseIds[phraseIdStart[q]..<phraseIdStart[q + 1]]`
+        /// and entry `lex[phraseLex[q]]`.
+        let lex: [FlatEntry]
+        let wordLex: [Int32]
+        let phraseStart: [Int32]
+        let phraseIdStart: [Int32]
+        let phraseIds: [Int32]
+        let phraseLex: [Int32]
+        /// The emotions of `lex[e]` are `emotionCategory[k]`, `emotionWeight[k]` for k in `lex[e].emotionLo..<lex[e].emotionHi`.
+        let emotionCategory: [EmotionCategory]
+        let emotionWeight: [Double]
+
+        /// A ``LexEntry`` without its emotion array.
+        struct FlatEntry {
+            var valence: Double?
+            var valenceSource: LexiconSource
+            var arousal: Double?
+            var dominance: Double?
+            var emotionLo: Int32
+            var emotionHi: Int32
+        }
 
         init(configuration: Configuration, lexicon: UserLexicon, tokenizer: Tokenizer, cueMatchers: [CueMatcher],
              responseMatchers: [CueMatcher], cueIndex: CompiledMatchers, responseIndex: CompiledMatchers,
@@ -60,6 +89,36 @@ public struct TextChannel: ChannelPlugin {
             pairStart = start
             pairFirst = first
             pairValue = value
+            marks = infos.map(\.marks)
+            var lex: [FlatEntry] = [], cats: [EmotionCategory] = [], weights: [Double] = []
+            func flat(_ e: LexEntry) -> Int32 {
+                let lo = Int32(cats.count)
+                for (cat, w) in e.emotions { cats.append(cat); weights.append(w) }
+                lex.append(FlatEntry(valence: e.valence, valenceSource: e.valenceSource, arousal: e.arousal, dominance: e.dominance,
+                                     emotionLo: lo, emotionHi: Int32(cats.count)))
+                return Int32(lex.count - 1)
+            }
+            var wordLex: [Int32] = [], phraseStart: [Int32] = [0], phraseIdStart: [Int32] = [0]
+            var phraseIds: [Int32] = [], phraseLex: [Int32] = []
+            wordLex.reserveCapacity(infos.count)
+            phraseStart.reserveCapacity(infos.count + 1)
+            for info in infos {
+                wordLex.append(info.entry.map(flat) ?? -1)
+                for p in info.phrases {
+                    phraseIds += p.ids
+                    phraseIdStart.append(Int32(phraseIds.count))
+                    phraseLex.append(flat(p.entry))
+                }
+                phraseStart.append(Int32(phraseLex.count))
+            }
+            self.lex = lex
+            self.wordLex = wordLex
+            self.phraseStart = phraseStart
+            self.phraseIdStart = phraseIdStart
+            self.phraseIds = phraseIds
+            self.phraseLex = phraseLex
+            emotionCategory = cats
+            emotionWeight = weights
             self.responseMatchers = responseMatchers
             self.configuration = configuration
             self.lexicon = lexicon
@@ -68,6 +127,8 @@ public struct TextChannel: ChannelPlugin {
             self.vocab = vocab
             self.infos = infos
             self.maskTags = maskTags
+            cueMasks = cueMatchers.map { maskTags.contains($0.tag) }
+            responseInfo = responseMatchers.map(ResponseMatcherInfo.init)
         }
     }
 
@@ -178,7 +239,7 @@ public struct TextChannel: ChannelPlugin {
         guard let text = cue.value["text"]?.string else { return .none }
         let tokens = tokenizer.tokenize(text)
         var evidence = analyze(text, tokens, detail: false).evidence
-        if cue.source == .listener { evidence.tags += classifyResponse(text, tokens).map(\.tag) }
+        if cue.source == .listener { evidence.tags += responseTags(text, tokens) }
         return evidence
     }
 }
