@@ -440,11 +440,15 @@ func signed(_ x: Double) -> String {
 }
 
 func wordCount(_ text: String) -> Int {
-    var n = 0, inWord = false
-    for b in text.utf8 {
-        let space = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
-        if !space && !inWord { n += 1 }
-        inWord = !space
+    var text = text
+    // Over the contiguous bytes: iterating `String.UTF8View` costs several times more per byte.
+    return text.withUTF8 { bytes in
+        var n = 0, inWord = false
+        for b in bytes {
+            let space = b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
+            if !space && !inWord { n += 1 }
+            inWord = !space
+        }
+        return n
     }
-    return n
 }
