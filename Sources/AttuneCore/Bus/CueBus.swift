@@ -351,8 +351,13 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         }
         counts.applied += 1
         fusion.snapshot(session.fusion, into: &fused)
-        let seen = feedback.observe(before: before ?? fused, after: fused, source: source, channel: eventName,
-                                    state: &session.feedback)
+        // Not `before ?? fused`: that makes a copy of the whole snapshot (every array retained) per event.
+        let seen: (rupture: Rupture?, repair: Repair?)
+        if let before {
+            seen = feedback.observe(before: before, after: fused, source: source, channel: eventName, state: &session.feedback)
+        } else {
+            seen = feedback.observe(before: fused, after: fused, source: source, channel: eventName, state: &session.feedback)
+        }
         fused.responses = session.feedback.history
         let decision = policy.decide(fused, state: &session.policy)
         session.lastDecision = DecisionSummary(mode: decision.mode, confidence: decision.confidence, scores: decision.scores,
