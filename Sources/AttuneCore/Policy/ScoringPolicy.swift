@@ -119,8 +119,12 @@ final class ScoringTables: Sendable {
             body(feature, value, w, channel, text())
         }
         let o = fused.other
-        for tag in o.tags {
-            add(tag.name, tag.level, tagWeights[tag.name], channel: tag.channel, text: .tag(channel: tag.channel, reason: tag.reason))
+        // Through the buffer: `for tag in o.tags` copied each TagLevel (three Strings retained and released).
+        o.tags.withUnsafeBufferPointer { tags in
+            for i in tags.indices {
+                add(tags[i].name, tags[i].level, tagWeights[tags[i].name], channel: tags[i].channel,
+                    text: .tag(channel: tags[i].channel, reason: tags[i].reason))
+            }
         }
         add("negative_valence", max(0, -o.valence), negativeValence, channel: "fusion", text: .valence(o.valence, sd: o.valenceSD))
         add("positive_valence", max(0, o.valence), positiveValence, channel: "fusion", text: .valence(o.valence, sd: o.valenceSD))
