@@ -201,7 +201,11 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func drain(_ body: (Recommendation) throws -> Void) rethrows {
         defer { outbox.removeAll(keepingCapacity: true) }
-        for r in outbox { try body(r) }
+        // Borrowed through the buffer: `for r in outbox` copied each recommendation (every array
+        // and String in its state retained, then released).
+        try outbox.withUnsafeBufferPointer { items in
+            for i in items.indices { try body(items[i]) }
+        }
     }
 
     /// Plugin warnings since the last call: (input line, message).

@@ -91,6 +91,9 @@ final class ScoringTables: Sendable {
         incongruence, otherFlooded, selfFlooded, selfTalkShare,
         answeredQuestion, questionRun, comfortGiven: ModeScores?
 
+    /// How many state features ``forEachContribution(of:_:)`` may report besides the tags.
+    static let stateFeatureCount = 13
+
     init(_ c: PolicyConfiguration) {
         configuration = c
         tagWeights = NameTable(c.weights)
@@ -168,7 +171,9 @@ struct DeferredReasons: Sendable {
     let tables: ScoringTables
 
     var reasons: [Reason] {
+        // Room for every feature at once: grown from empty, the array was reallocated two or three times a line.
         var ranked: [RankedReason] = []
+        ranked.reserveCapacity(fused.other.tags.count + ScoringTables.stateFeatureCount)
         tables.forEachContribution(of: fused) { feature, value, w, channel, text in
             let weight = w[chosen] * value
             if weight > 0.005 { ranked.append(RankedReason(feature: feature, channel: channel, weight: weight, text: text)) }
@@ -245,15 +250,20 @@ extension [RankedReason] {
     /// One cue often raises several tags (crying: crying, sadness, distress): list it once, with the tags joined.
     func reasons(max maxReasons: Int) -> [Reason] {
         var because: [Reason] = []
-        for item in self {
-            // A reason can only merge into one from the same channel: skip writing words that cannot count.
-            guard because.count < maxReasons || because.contains(where: { $0.channel == item.channel }) else { continue }
-            let text = item.text.text
-            if let i = because.firstIndex(where: { $0.channel == item.channel && $0.text == text }) {
-                because[i].weight += item.weight
-                because[i].cue += "+" + item.feature
-            } else if because.count < maxReasons {
-                because.append(Reason(channel: item.channel, cue: item.feature, weight: item.weight, text: text))
+        because.reserveCapacity(Swift.min(count, Swift.max(maxReasons, 0)))
+        // Borrowed through the buffer: `for item in self` copied each RankedReason (its Strings retained).
+        withUnsafeBufferPointer { items in
+            for k in items.indices {
+                let channel = items[k].channel
+                // A reason can only merge into one from the same channel: skip writing words that cannot count.
+                guard because.count < maxReasons || because.contains(where: { $0.channel == channel }) else { continue }
+                let text = items[k].text.text
+                if let i = because.firstIndex(where: { $0.channel == channel && $0.text == text }) {
+                    because[i].weight += items[k].weight
+                    because[i].cue += "+" + items[k].feature
+                } else if because.count < maxReasons {
+                    because.append(Reason(channel: channel, cue: items[k].feature, weight: items[k].weight, text: text))
+                }
             }
         }
         return because
