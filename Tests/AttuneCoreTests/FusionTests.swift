@@ -135,6 +135,37 @@ import Testing
         #expect(r != nil && r! > 0.5)
         #expect(KalmanFusion().snapshot(KalmanFusion().makeState()).sync.arousalCorrelation == nil)
     }
+
+    /// The snapshot's tags are strongest first, ties by name, also when written over a snapshot
+    /// of another session with other tags (the bus reuses one for every session).
+    @Test func snapshotTagsAreSortedByLevelThenNameWhenReused() {
+        var a = fusion.makeState()
+        apply(Evidence(tags: [CueTag("zeta", strength: 0.5, reason: "z"), CueTag("alpha", strength: 0.5, reason: "a"),
+                              CueTag("mid", strength: 0.9, reason: "m"), CueTag("low", strength: 0.2, reason: "l")]), cue(0), &a)
+        var b = fusion.makeState()
+        apply(Evidence(tags: [CueTag("only", strength: 0.3, reason: "o")]), cue(0), &b)
+        var out = FusedState()
+        fusion.snapshot(b, into: &out)
+        fusion.snapshot(a, into: &out)
+        #expect(out.other.tags.map(\.name) == ["mid", "alpha", "zeta", "low"])
+        #expect(out.other.tags.map(\.reason) == ["m", "a", "z", "l"])
+        #expect(out == fusion.snapshot(a))
+        fusion.snapshot(b, into: &out)
+        #expect(out.other.tags.map(\.name) == ["only"])
+        #expect(out == fusion.snapshot(b))
+    }
+
+    /// Mirroring is the Ruzicka similarity of the two people's posture tag levels; other channels' tags do not count.
+    @Test func mirroringComparesPostureTagsByName() {
+        var s = fusion.makeState()
+        apply(Evidence(tags: [CueTag("approach", strength: 0.8, reason: "leaning in"), CueTag("closed", strength: 0.4, reason: "arms")]),
+              cue(0, channel: "posture"), &s)
+        apply(Evidence(tags: [CueTag("approach", strength: 0.5, reason: "leaning in"), CueTag("engagement", strength: 0.6, reason: "nod")]),
+              cue(0, channel: "posture", source: .listener), &s)
+        apply(Evidence(tags: [CueTag("closed", strength: 0.9, reason: "words")]), cue(0, channel: "text", source: .listener), &s)
+        // min: approach 0.5; max: approach 0.8 + closed 0.4 (the listener's is not posture) + engagement 0.6.
+        #expect(abs(fusion.snapshot(s).sync.mirroring - 0.5 / 1.8) < 1e-12)
+    }
 }
 
 func pow2(_ x: Double) -> Double { exp2(x) }

@@ -33,6 +33,10 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     /// The snapshot of the event being applied, rebuilt in place for every event of every
     /// session, so its arrays keep their storage (one for the bus, not one per session).
     private var fused = FusedState()
+    /// The same, for the states a listener response is scored against (`prior`) and a watched cue of
+    /// the other is compared with (`before`): rebuilt in place too, not allocated afresh each time.
+    private var priorScratch = FusedState()
+    private var beforeScratch = FusedState()
     private var arrivals = 0
     /// (session, arrival) of every event within the last `idleEvents`, oldest first,
     /// from `idleHead` on: the eviction candidates, in a deterministic order.
@@ -201,7 +205,11 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func drain(_ body: (Recommendation) throws -> Void) rethrows {
         defer { outbox.removeAll(keepingCapacity: true) }
-        for r in outbox { try body(r) }
+        // Borrowed through the buffer: `for r in outbox` copied each recommendation (every array
+        // and String in its state retained, then released).
+        try outbox.withUnsafeBufferPointer { items in
+            for i in items.indices { try body(items[i]) }
+        }
     }
 
     /// Plugin warnings since the last call: (input line, message).
@@ -306,10 +314,11 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         // That state is the snapshot of the fusion state as it is now, before time moves on (nothing
         // changes it between events): worked out here, for these cues only, instead of keeping a
         // copy per event (which would also defeat the in-place snapshot).
-        var prior: FusedState?
+        var hasPrior = false
         if session.lastDecision != nil, case .cue(let cue) = p.event, cue.source == .listener,
            feedback.configuration.utteranceChannels.contains(cue.channel) {
-            prior = fusion.snapshot(session.fusion)
+            snapshot(session.fusion, into: &priorScratch)
+            hasPrior = true
         }
         let t = max(p.event.t, session.clock)
         if t > session.clock || session.clock == -.infinity {
@@ -319,7 +328,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         var eventName = "tick"
         var source: Source?
         var response: ScoredResponse?
-        var before: FusedState?
+        var hasBefore = false
         switch p.event {
         case .cue(var cue):
             cue.t = t
@@ -339,10 +348,13 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
             }
             if cue.source == .listener, feedback.configuration.utteranceChannels.contains(cue.channel) {
                 response = feedback.score(cues: responseCues, valence: evidence.valence?.value, t: t, line: cue.line,
-                                          decision: session.lastDecision?.decision, prior: prior,
+                                          decision: session.lastDecision?.decision, prior: hasPrior ? priorScratch : nil,
                                           state: &session.feedback)
             }
-            if cue.source == .other && session.feedback.isWatching { before = fusion.snapshot(session.fusion) }
+            if cue.source == .other && session.feedback.isWatching {
+                snapshot(session.fusion, into: &beforeScratch)
+                hasBefore = true
+            }
             fusion.apply(evidence, of: cue, channel: ChannelInfo(name: cue.channel, index: index), to: &session.fusion)
             eventName = cue.channel
             source = cue.source
@@ -351,8 +363,13 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         }
         counts.applied += 1
         fusion.snapshot(session.fusion, into: &fused)
-        let seen = feedback.observe(before: before ?? fused, after: fused, source: source, channel: eventName,
-                                    state: &session.feedback)
+        // Not `before ?? fused`: that makes a copy of the whole snapshot (every array retained) per event.
+        let seen: (rupture: Rupture?, repair: Repair?)
+        if hasBefore {
+            seen = feedback.observe(before: beforeScratch, after: fused, source: source, channel: eventName, state: &session.feedback)
+        } else {
+            seen = feedback.observe(before: fused, after: fused, source: source, channel: eventName, state: &session.feedback)
+        }
         fused.responses = session.feedback.history
         let decision = policy.decide(fused, state: &session.policy)
         session.lastDecision = DecisionSummary(mode: decision.mode, confidence: decision.confidence, scores: decision.scores,
@@ -375,6 +392,13 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
             session.last.removeAll(keepingCapacity: true)
             session.last.append(recommendation())
         }
+    }
+
+    /// `out = fusion.snapshot(state)`, reusing `out`'s storage. The fusion stage writes every field
+    /// but `responses`, which a fresh snapshot has empty.
+    private func snapshot(_ state: Fusion.State, into out: inout FusedState) {
+        fusion.snapshot(state, into: &out)
+        out.responses = ResponseHistory()
     }
 
     private mutating func emit(_ r: Recommendation) {

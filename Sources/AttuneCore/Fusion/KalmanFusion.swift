@@ -175,13 +175,22 @@ public struct KalmanFusion: FusionStage {
     /// Overlap of the two people's current posture tags (Ruzicka similarity of levels).
     private func mirroring(_ a: Track, _ b: Track) -> Double {
         var minSum = 0.0, maxSum = 0.0
+        // b's posture tags matched by one of a's, so the second loop need not compare names again
+        // (names are unique in a track: at most one match each). Beyond 64 tags, compare as before.
+        var matched: UInt64 = 0
         for tag in a.tags where tag.posture {
-            let other = b.tags.first { $0.posture && $0.name == tag.name }?.effective ?? 0
+            var other = 0.0
+            if let j = b.tags.firstIndex(where: { $0.posture && sameName($0, tag) }) {
+                other = b.tags[j].effective
+                if j < 64 { matched |= 1 << UInt64(j) }
+            }
             minSum += min(tag.effective, other)
             maxSum += max(tag.effective, other)
         }
-        for tag in b.tags where tag.posture && !a.tags.contains(where: { $0.posture && $0.name == tag.name }) {
-            maxSum += tag.effective
+        for (j, tag) in b.tags.enumerated() where tag.posture {
+            let seen = j < 64 ? matched & (1 << UInt64(j)) != 0
+                : a.tags.contains(where: { $0.posture && sameName($0, tag) })
+            if !seen { maxSum += tag.effective }
         }
         return maxSum > 0 ? minSum / maxSum : 0
     }
@@ -232,6 +241,13 @@ struct ActiveTag: Sendable {
     var denial: Bool
     var distress: Bool
     var posture: Bool
+    /// The name's hash when it is ASCII (nil otherwise), for comparing names without String (see ``sameName(_:_:)``).
+    var nameKey: UInt64?
+
+    static func nameKey(_ name: String) -> UInt64? {
+        var name = name
+        return name.withUTF8 { bytes in bytes.contains { $0 >= 0x80 } ? nil : NameTable<Int>.hash(bytes) }
+    }
 
     var effective: Double { 1 - (1 - level) * (1 - held) }
 }
@@ -260,7 +276,8 @@ struct Track: Sendable {
         let i = tags.firstIndex { $0.name == tag.name } ?? {
             tags.append(ActiveTag(name: tag.name, level: 0, held: 0, holdUntil: t, halfLife: halfLife, channel: channel, reason: tag.reason,
                                   floodWeight: c.flooding.tags[tag.name], denial: c.denialTags.contains(tag.name),
-                                  distress: c.nonverbalDistressTags.contains(tag.name), posture: channel == "posture"))
+                                  distress: c.nonverbalDistressTags.contains(tag.name), posture: channel == "posture",
+                                  nameKey: ActiveTag.nameKey(tag.name)))
             return tags.count - 1
         }()
         if let until = tag.holdUntil, until > t {
@@ -318,9 +335,7 @@ struct Track: Sendable {
         let prior = c.priorSD * c.priorSD
         s.coverage = clamp(1 - valence.variance / prior, 0, 1)
         s.cues = cues
-        s.tags.removeAll(keepingCapacity: true)
-        for tag in tags { s.tags.append(TagLevel(name: tag.name, level: tag.effective, channel: tag.channel, reason: tag.reason)) }
-        s.tags.sort { $0.level != $1.level ? $0.level > $1.level : $0.name < $1.name }
+        writeSortedTags(into: &s.tags)
         // Flooding: the state says it, or the tags do.
         let f = c.flooding
         let byState = clamp((arousal.mean - f.arousalThreshold) / f.arousalRange, 0, 1)
@@ -338,6 +353,48 @@ struct Track: Sendable {
         if strongest >= 0, byTags > byState {
             let tag = tags[strongest]
             s.floodedTag = TagLevel(name: tag.name, level: tag.effective, channel: tag.channel, reason: tag.reason)
+        }
+    }
+
+    /// Writes the tags over `out`, strongest first (ties by name), entry by entry: the entries
+    /// there are usually the same tags as last event's, so their Strings are kept rather than
+    /// released and retained again, and no array of TagLevels is built and sorted.
+    private func writeSortedTags(into out: inout [TagLevel]) {
+        let n = tags.count
+        if out.count > n { out.removeLast(out.count - n) }
+        guard n > 0 else { return }
+        // Through buffer pointers: subscripting the arrays copied whole ActiveTags (three Strings retained).
+        tags.withUnsafeBufferPointer { tags in
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: n) { order in
+                // Insertion sort of indices: a track holds a handful of tags. Names are unique in a
+                // track, so the order is total and any sort gives the one `sort(by:)` gave.
+                for i in 0..<n {
+                    let level = tags[i].effective
+                    var j = i
+                    while j > 0 {
+                        let prevLevel = tags[order[j - 1]].effective
+                        if prevLevel != level ? prevLevel > level : tags[order[j - 1]].name < tags[i].name { break }
+                        order[j] = order[j - 1]
+                        j -= 1
+                    }
+                    order[j] = i
+                }
+                let reuse = out.count
+                out.withUnsafeMutableBufferPointer { out in
+                    for k in 0..<reuse {
+                        let i = order[k]
+                        // Mostly the same Strings as last event's: kept, not released and retained again.
+                        if !sameStorage(out[k].name, tags[i].name) { out[k].name = tags[i].name }
+                        out[k].level = tags[i].effective
+                        if !sameStorage(out[k].channel, tags[i].channel) { out[k].channel = tags[i].channel }
+                        if !sameStorage(out[k].reason, tags[i].reason) { out[k].reason = tags[i].reason }
+                    }
+                }
+                for k in reuse..<n {
+                    let i = order[k]
+                    out.append(TagLevel(name: tags[i].name, level: tags[i].effective, channel: tags[i].channel, reason: tags[i].reason))
+                }
+            }
         }
     }
 
@@ -421,6 +478,20 @@ struct SyncStats: Sendable {
 }
 
 // MARK: - Helpers
+
+/// Whether two Strings are the same value bit for bit (one storage, or the same small string):
+/// then they have the same bytes. Not `==`, which is also true for different bytes that are
+/// canonically equivalent, and the bytes are what gets written out. No retains: the bits are read.
+@inline(__always) func sameStorage(_ a: String, _ b: String) -> Bool {
+    unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
+}
+
+/// `a.name == b.name`, with a cheap no from the names' hashes when both are ASCII (two ASCII
+/// strings are equal only when their bytes are). Others go to String's canonical comparison.
+@inline(__always) func sameName(_ a: ActiveTag, _ b: ActiveTag) -> Bool {
+    if let ka = a.nameKey, let kb = b.nameKey, ka != kb { return false }
+    return a.name == b.name
+}
 
 /// e^(−ln2·dt/halfLife): the factor a quantity keeps after `dt` seconds.
 @inline(__always) func halving(_ dt: Double, _ halfLife: Double) -> Double {

@@ -91,6 +91,9 @@ final class ScoringTables: Sendable {
         incongruence, otherFlooded, selfFlooded, selfTalkShare,
         answeredQuestion, questionRun, comfortGiven: ModeScores?
 
+    /// How many state features ``forEachContribution(of:_:)`` may report besides the tags.
+    static let stateFeatureCount = 13
+
     init(_ c: PolicyConfiguration) {
         configuration = c
         tagWeights = NameTable(c.weights)
@@ -119,8 +122,12 @@ final class ScoringTables: Sendable {
             body(feature, value, w, channel, text())
         }
         let o = fused.other
-        for tag in o.tags {
-            add(tag.name, tag.level, tagWeights[tag.name], channel: tag.channel, text: .tag(channel: tag.channel, reason: tag.reason))
+        // Through the buffer: `for tag in o.tags` copied each TagLevel (three Strings retained and released).
+        o.tags.withUnsafeBufferPointer { tags in
+            for i in tags.indices {
+                add(tags[i].name, tags[i].level, tagWeights[tags[i].name], channel: tags[i].channel,
+                    text: .tag(channel: tags[i].channel, reason: tags[i].reason))
+            }
         }
         add("negative_valence", max(0, -o.valence), negativeValence, channel: "fusion", text: .valence(o.valence, sd: o.valenceSD))
         add("positive_valence", max(0, o.valence), positiveValence, channel: "fusion", text: .valence(o.valence, sd: o.valenceSD))
@@ -164,7 +171,9 @@ struct DeferredReasons: Sendable {
     let tables: ScoringTables
 
     var reasons: [Reason] {
+        // Room for every feature at once: grown from empty, the array was reallocated two or three times a line.
         var ranked: [RankedReason] = []
+        ranked.reserveCapacity(fused.other.tags.count + ScoringTables.stateFeatureCount)
         tables.forEachContribution(of: fused) { feature, value, w, channel, text in
             let weight = w[chosen] * value
             if weight > 0.005 { ranked.append(RankedReason(feature: feature, channel: channel, weight: weight, text: text)) }
@@ -241,15 +250,20 @@ extension [RankedReason] {
     /// One cue often raises several tags (crying: crying, sadness, distress): list it once, with the tags joined.
     func reasons(max maxReasons: Int) -> [Reason] {
         var because: [Reason] = []
-        for item in self {
-            // A reason can only merge into one from the same channel: skip writing words that cannot count.
-            guard because.count < maxReasons || because.contains(where: { $0.channel == item.channel }) else { continue }
-            let text = item.text.text
-            if let i = because.firstIndex(where: { $0.channel == item.channel && $0.text == text }) {
-                because[i].weight += item.weight
-                because[i].cue += "+" + item.feature
-            } else if because.count < maxReasons {
-                because.append(Reason(channel: item.channel, cue: item.feature, weight: item.weight, text: text))
+        because.reserveCapacity(Swift.min(count, Swift.max(maxReasons, 0)))
+        // Borrowed through the buffer: `for item in self` copied each RankedReason (its Strings retained).
+        withUnsafeBufferPointer { items in
+            for k in items.indices {
+                let channel = items[k].channel
+                // A reason can only merge into one from the same channel: skip writing words that cannot count.
+                guard because.count < maxReasons || because.contains(where: { $0.channel == channel }) else { continue }
+                let text = items[k].text.text
+                if let i = because.firstIndex(where: { $0.channel == channel && $0.text == text }) {
+                    because[i].weight += items[k].weight
+                    because[i].cue += "+" + items[k].feature
+                } else if because.count < maxReasons {
+                    because.append(Reason(channel: channel, cue: items[k].feature, weight: items[k].weight, text: text))
+                }
             }
         }
         return because
