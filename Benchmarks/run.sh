@@ -3,6 +3,7 @@
 #
 #   Benchmarks/run.sh                 # 200,000-line mixes, 5 timed runs each (about 10 minutes)
 #   LINES=2000000 REPS=7 Benchmarks/run.sh
+#   KEEP_BUILD=1 Benchmarks/run.sh    # reuse the last release builds (default: clean builds)
 #
 # Builds release binaries (the root package's `attune` and this package's
 # `attune-bench`, each in its own build folder), generates the mixes with
@@ -18,6 +19,12 @@ THREADS="${THREADS:-1,2}"
 WORK="${WORK:-/tmp/attune-bench}"
 mkdir -p "$WORK"
 
+# Clean release builds by default: SwiftPM's incremental builds here have left stale
+# objects behind after a stored property changed (a harness that crashed, or measured
+# the old code). KEEP_BUILD=1 reuses the last build.
+if [ "${KEEP_BUILD:-0}" != 1 ]; then
+    rm -rf "$root/.build-bench-attune/x86_64-unknown-linux-gnu/release" "$here/.build/x86_64-unknown-linux-gnu/release"
+fi
 echo "building release binaries..." >&2
 swift build -c release --package-path "$root" --scratch-path "$root/.build-bench-attune" --product attune >&2
 swift build -c release --package-path "$here" --scratch-path "$here/.build" --product attune-bench >&2

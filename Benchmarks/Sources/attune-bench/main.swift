@@ -243,9 +243,10 @@ struct LineSet {
     }
 }
 
-func engine(emit: EmitPolicy) -> StandardEngine {
+func engine(emit: EmitPolicy, idleEvents: Int? = nil) -> StandardEngine {
     var configuration = AttuneConfiguration()
     configuration.bus.emit = emit
+    if let idleEvents { configuration.bus.idleEvents = idleEvents }
     return StandardEngine(configuration: configuration, channels: .standard(configuration))
 }
 
@@ -383,7 +384,9 @@ func memory(sessions k: Int, realistic: Mix, text: Mix) {
     let voice = realistic.values(of: "voice", limit: 1000)
     let posture = realistic.values(of: "posture", limit: 1000)
     let texts = text.values(of: "text", limit: 1000)
-    var e = engine(emit: .change)
+    // Every session must stay open: a session's events here are k events apart, which at
+    // 100,000 sessions is the default idle limit (`bus.idleEvents`), so eviction is off.
+    var e = engine(emit: .change, idleEvents: 0)
     // Load the lexicons and tables before the baseline.
     e.ingest(line: "{\"t\":0,\"session\":\"warm\",\"channel\":\"text\",\"value\":{\"text\":\"I feel fine\"}}")
     e.ingest(line: "{\"t\":0,\"session\":\"warm\",\"channel\":\"voice\",\"value\":\(voice[0])}")
