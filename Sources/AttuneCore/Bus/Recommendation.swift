@@ -30,24 +30,9 @@ extension Recommendation {
     func writeJSON(into out: inout JSONBytes) {
         // The reasons are worked out when read: once here, not again if the line is retried in more room.
         let because = decision.because
-        var room = estimatedBytes(because: because)
-        // JSONBytes.render, by hand: through that generic function, the closure's capture of
-        // `self` cost a copy of the whole recommendation (every array in its state retained) per line.
-        while true {
-            let start = out.bytes.count
-            JSONBytes.appendZeros(room, to: &out.bytes)
-            let (written, overflow) = out.bytes.withUnsafeMutableBufferPointer { p -> (Int, Bool) in
-                var w = RawWriter(base: p.baseAddress! + start, capacity: room)
-                writeJSON(into: &w, because: because)
-                return (w.count, w.overflow)
-            }
-            if !overflow {
-                out.bytes.removeLast(room - written)
-                return
-            }
-            out.bytes.removeLast(room)
-            room *= 4
-        }
+        // `render` is inlined: called as a function, its closure's capture of `self` cost a copy of
+        // the whole recommendation (every array in its state retained) per line.
+        out.render(bound: estimatedBytes(because: because)) { writeJSON(into: &$0, because: because) }
     }
 
     /// Room for the line: generous for the fixed part, six bytes per string byte (the

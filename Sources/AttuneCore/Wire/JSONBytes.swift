@@ -252,6 +252,7 @@ struct JSONBytes {
     /// made room for (zero-filled by one copy from a zero page), `body` writes into them,
     /// and the rest is dropped. If `body` needs more, it runs again with four times the room,
     /// so `body` must write the same bytes every time it runs (it only reads its inputs).
+    @inline(__always)
     mutating func render(bound: Int, _ body: (inout RawWriter) -> Void) {
         var room = max(bound, 64)
         while true {
@@ -273,7 +274,7 @@ struct JSONBytes {
 
     private static let zeroPage = [UInt8](repeating: 0, count: 4096)
 
-    static func appendZeros(_ n: Int, to bytes: inout [UInt8]) {
+    private static func appendZeros(_ n: Int, to bytes: inout [UInt8]) {
         var left = n
         zeroPage.withUnsafeBufferPointer { zeros in
             while left > 0 {
