@@ -77,12 +77,4 @@ public struct FusionConfiguration: Codable, Sendable, Equatable {
     }
 
     public init() {}
-
-    func reliability(of channel: String) -> Double {
-        channelReliability[channel] ?? defaultReliability
-    }
-
-    func halfLife(ofTag name: String) -> Double {
-        tagHalfLives[name] ?? tagHalfLife
-    }
 }

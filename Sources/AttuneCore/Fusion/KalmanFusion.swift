@@ -504,11 +504,8 @@ struct SyncStats: Sendable {
     x.isNaN ? lo : min(max(x, lo), hi)
 }
 
-func signed(_ x: Double) -> String {
-    var bytes: [UInt8] = x >= 0 ? [UInt8(ascii: "+")] : []
-    NumberFormat.append((x * 100).rounded() / 100, decimals: 2, to: &bytes)
-    return String(decoding: bytes, as: UTF8.self)
-}
+/// `x` with its sign and two decimals ("+0.35", "-0.6"), as reasons write it.
+func signed(_ x: Double) -> String { RawWriter.compose(NumberFormat.maxBytes + 1) { $0.signed2(x) } }
 
 func wordCount(_ text: String) -> Int {
     var text = text

@@ -203,18 +203,18 @@ enum ReasonText: Sendable, Hashable {
         // every line of `--emit every` writes three of them. Same words as the rest.
         switch self {
         case .tag(let channel, let reason):
-            return compose(channel.utf8.count + reason.utf8.count + 2) { $0.utf8(channel); $0.raw(": "); $0.utf8(reason) }
+            return RawWriter.compose(channel.utf8.count + reason.utf8.count + 2) { $0.utf8(channel); $0.raw(": "); $0.utf8(reason) }
         case .valence(let v, let sd):
-            return compose(128) { $0.raw("other's valence "); $0.signed2(v); $0.raw(" ±"); $0.number(sd, decimals: 2) }
-        case .arousal(let a): return compose(128) { $0.raw("other's arousal "); $0.signed2(a) }
+            return RawWriter.compose(128) { $0.raw("other's valence "); $0.signed2(v); $0.raw(" ±"); $0.number(sd, decimals: 2) }
+        case .arousal(let a): return RawWriter.compose(128) { $0.raw("other's arousal "); $0.signed2(a) }
         case .expressed(let v, let coverage):
-            return compose(160) {
+            return RawWriter.compose(160) {
                 $0.raw("a clearly expressed feeling (valence "); $0.signed2(v)
                 $0.raw(", coverage "); $0.number(coverage, decimals: 2); $0.raw(")")
             }
         case .coverage(let coverage, let noCues):
             if noCues { return "no evidence yet" }
-            return compose(128) { $0.raw("little fresh evidence (coverage "); $0.number(coverage, decimals: 2); $0.raw(")") }
+            return RawWriter.compose(128) { $0.raw("little fresh evidence (coverage "); $0.number(coverage, decimals: 2); $0.raw(")") }
         case .incongruence(let why): return "mixed signals: \(why.reason)"
         case .flooded(let listener, let tag, let arousal, let valence):
             let why = tag.map { "\($0.channel): \($0.reason)" } ?? "arousal \(signed(arousal)) with valence \(signed(valence))"
@@ -224,17 +224,6 @@ enum ReasonText: Sendable, Hashable {
         case .questionRun(let n): return "you have asked \(n) questions in a row: fewer questions"
         case .comfortGiven: return "you just gave comfort: no need to repeat it at once"
         }
-    }
-}
-
-/// A String of at most `capacity` UTF-8 bytes written by `body` (which must fit: the
-/// capacities above are sums of exact lengths, or bounds on fixed words and two numbers).
-private func compose(_ capacity: Int, _ body: (inout RawWriter) -> Void) -> String {
-    String(unsafeUninitializedCapacity: capacity) { buffer in
-        var w = RawWriter(base: buffer.baseAddress!, capacity: capacity)
-        body(&w)
-        precondition(!w.overflow, "reason text longer than its capacity")
-        return w.count
     }
 }
 
@@ -270,8 +259,5 @@ extension [RankedReason] {
     }
 }
 
-func rounded2(_ x: Double) -> String {
-    var bytes: [UInt8] = []
-    NumberFormat.append(x, decimals: 2, to: &bytes)
-    return String(decoding: bytes, as: UTF8.self)
-}
+/// `x` with two decimals ("0.35").
+func rounded2(_ x: Double) -> String { RawWriter.compose(NumberFormat.maxBytes) { $0.number(x, decimals: 2) } }

@@ -131,6 +131,18 @@ struct RawWriter {
 
     @inline(__always) mutating func int(_ n: Int) { number(Double(n), decimals: 0) }
 
+    /// A String of at most `capacity` UTF-8 bytes written by `body`, in one allocation: for
+    /// reason texts. `body` must fit (callers pass exact lengths, or bounds on fixed words
+    /// plus ``NumberFormat/maxBytes`` per number); overflowing is a programming error.
+    static func compose(_ capacity: Int, _ body: (inout RawWriter) -> Void) -> String {
+        String(unsafeUninitializedCapacity: capacity) { buffer in
+            var w = RawWriter(base: buffer.baseAddress!, capacity: capacity)
+            body(&w)
+            precondition(!w.overflow, "text longer than its capacity")
+            return w.count
+        }
+    }
+
     /// A number with an explicit sign and two decimals, as reasons write it ("+0.35", "-0.6").
     mutating func signed2(_ x: Double) {
         if x >= 0 { byte(UInt8(ascii: "+")) }
