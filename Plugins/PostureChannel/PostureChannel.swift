@@ -143,7 +143,11 @@ public struct PostureChannel: ChannelPlugin {
     /// Labels from different tools differ in case and separators: `Turned-Away`,
     /// `turned away` and `turned_away` are one label.
     public static func normalize(_ label: String) -> String {
-        if let fast = normalizeASCII(label) { return fast }
+        normalizeASCII(label) ?? normalizeCharacters(label)
+    }
+
+    /// The definition, Character by Character (Unicode case and whitespace); the ASCII path must agree with it.
+    static func normalizeCharacters(_ label: String) -> String {
         var out = ""
         var pending = false
         for ch in label.lowercased() {
