@@ -132,15 +132,43 @@ import Testing
         }
         let small = try peak(10_000), large = try peak(50_000)
         let perSession = Double(large - small) * 1024 / 40_000
-        // Measured ~6.3 kB (debug build, affect cues; see Protocols/robustness.md).
+        // Measured ~1.4 kB (debug build, affect cues, 2 Dec 2026; see Protocols/robustness.md).
         #expect(perSession < 8 * 1024, "\(Int(perSession)) bytes per open session")
         print("attune-robustness: \(Int(perSession)) bytes per open session (RSS \(small) kB at 10k, \(large) kB at 50k)")
+    }
+
+    @Test func aSessionDoesNotGrowWithItsEvents() throws {
+        // The same sessions after 1 and after 60 in-order events each (affect cues: no plugin
+        // state grows either). Applied events must not stay behind in the reorder buffer: they
+        // did, up to 127 of them (~12 kB a session), until the buffer was compacted eagerly.
+        // One thread: with more, the batches of decoded lines in flight grow with the input too.
+        let sessions = 3000
+        let config = try configFile(#"{"bus":{"idleEvents":0}}"#)
+        defer { unlink(config) }
+        func peak(events: Int) throws -> Int {
+            let r = try attune(["run", "--threads", "1", "--config", config, "--emit", "final"], stdout: .devNull) { child in
+                var block = ""
+                for k in 0..<events {
+                    for i in 0..<sessions {
+                        block += affectLine(t: Double(k), session: "session-\(i)", valence: -0.4 + 0.01 * Double(k % 7)) + "\n"
+                        if i % 1000 == 999 { child.write(block); block = "" }
+                    }
+                }
+                child.write(block)
+            }
+            #expect(r.summary?.accepted == sessions * events)
+            return r.maxRSSKB
+        }
+        let short = try peak(events: 1), long = try peak(events: 60)
+        let growth = Double(long - short) * 1024 / Double(sessions)
+        #expect(growth < 2048, "\(Int(growth)) bytes more per session after 60 events than after 1")
+        print("attune-robustness: \(Int(growth)) bytes per session of growth over 60 events")
     }
 
     @Test(.timeLimit(.minutes(10)))
     func aMillionSessionsInBoundedMemory() throws {
         // A million distinct sessions, one event each. With idleEvents 10000, at most 10000
-        // are open at once: peak RSS stays under 100 MB (base ~20 MB + 10000 x ~6.3 kB).
+        // are open at once: peak RSS stays under 100 MB (base ~20 MB + 10000 open sessions of a few kB).
         let n = 1_000_000
         let config = try configFile(#"{"bus":{"idleEvents":10000}}"#)
         defer { unlink(config) }

@@ -101,6 +101,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     /// Closes the oldest session whose last event is `idleEvents` events old at input
     /// position `arrival` (see ``push(_:arrival:)``), if there is one, and returns the
     /// arrival number of that last event (the order one bus would close them in).
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     @discardableResult
     public mutating func closeIdleSession(at arrival: Int) -> Int? {
         arrivals = max(arrivals, arrival)
@@ -213,6 +214,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     }
 
     /// Plugin warnings since the last call: (input line, message).
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func drainWarnings() -> [(line: Int, message: String)] {
         defer { warningOutbox.removeAll(keepingCapacity: true) }
         return warningOutbox
@@ -279,7 +281,11 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
             if head == items.count {
                 items.removeAll(keepingCapacity: items.capacity <= 64)
                 head = 0
-            } else if head >= 64, head * 2 >= items.count {
+            } else if items.count - head <= 8 || (head >= 64 && head * 2 >= items.count) {
+                // Taken events stay in `items` (decoded values and all) until this runs: in the
+                // usual state of one or two events waiting, move them to the front at once, so a
+                // session holds only what it still waits on and its buffer stays a few slots long
+                // (behind a head index alone it held up to 127 taken events, ~12 KiB a session).
                 items.removeFirst(head)
                 head = 0
             }
