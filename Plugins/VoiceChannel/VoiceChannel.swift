@@ -25,40 +25,41 @@ public struct VoiceChannel: ChannelPlugin {
     public let name = "voice"
     public let configuration: Configuration
     /// Spread floor per mapped feature index, resolved once from the configuration.
-    private let floors: [Double]
+    /// Each feature's baseline settings, indexed like the feature table; shared by every state.
+    private let settings: [RunningBaseline.Settings]
     private let weights: Slots<Double>
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
-        floors = VoiceFeatures.mapped.map { configuration.spreadFloors[$0.name] ?? $0.defaultSpreadFloor }
+        settings = VoiceFeatures.mapped.map {
+            RunningBaseline(spreadFloor: configuration.spreadFloors[$0.name] ?? $0.defaultSpreadFloor,
+                            adaptation: configuration.baselineAdaptation,
+                            clip: configuration.baselineClip, clipAfter: configuration.baselineClipAfter).settings
+        }
         var w = Slots<Double>(repeating: 0)
         for s in VoiceSlot.allCases { w[s] = max(0, configuration.arousalWeight(s)) }
         weights = w
     }
 
     /// Per session and source: one baseline per accepted feature name, and the names already warned about.
+    /// Kept small (a session has two, and 24 bytes fit in a plugin slot without a box): the
+    /// baselines' settings live in the channel, not in every state.
     public struct State: Sendable {
-        /// Indexed like the feature table: one baseline per accepted name, in that name's units.
-        var baselines: [RunningBaseline]
+        /// Indexed like the feature table: one baseline per accepted name, in that name's units
+        /// (24 bytes a feature; a whole `RunningBaseline` is 56).
+        var baselines: [RunningBaseline.Estimate]
         var warnedUnknown: [String] = []
         var warnedNoFeature = false
-        /// The member names of the previous cue and their table indices: a speaker's cues carry the
-        /// same names in the same order, and comparing to the last name is cheaper than hashing it.
-        var lastKeys: [String] = []
-        var lastIndices: [Int] = []
-
-        /// The baseline of an accepted feature name, nil for names the channel does not use.
-        public func baseline(for feature: String) -> RunningBaseline? {
-            guard let i = VoiceFeatures.index[feature], i >= 0 else { return nil }
-            return baselines[i]
-        }
     }
 
     public func makeState() -> State {
-        State(baselines: floors.map {
-            RunningBaseline(spreadFloor: $0, adaptation: configuration.baselineAdaptation,
-                            clip: configuration.baselineClip, clipAfter: configuration.baselineClipAfter)
-        })
+        State(baselines: Array(repeating: RunningBaseline.Estimate(), count: settings.count))
+    }
+
+    /// The baseline of an accepted feature name in `state`, nil for names the channel does not use.
+    public func baseline(for feature: String, in state: State) -> RunningBaseline? {
+        guard let i = VoiceFeatures.index[feature], i >= 0 else { return nil }
+        return RunningBaseline(estimate: state.baselines[i], settings: settings[i])
     }
 
     // MARK: - Validation
@@ -99,8 +100,8 @@ public struct VoiceChannel: ChannelPlugin {
         var warnings: [String] = []
         var anyKnown = false
 
-        for (j, member) in object.members.enumerated() {
-            guard let i = lookup(member.key, at: j, state: &state) else {
+        for member in object.members {
+            guard let i = VoiceFeatures.index[member.key] else {
                 noteUnknown(member.key, state: &state, warnings: &warnings)
                 continue
             }
@@ -112,12 +113,12 @@ public struct VoiceChannel: ChannelPlugin {
                 x = log(x)
             }
             let before = state.baselines[i]
-            let z = state.baselines[i].update(x)
+            let z = RunningBaseline.update(&state.baselines[i], x, settings[i])
             guard before.count > 0, let slot = feature.slot else { continue }
             let soft = configuration.zCap > 0 ? configuration.zCap * tanh(z / configuration.zCap) : z
             slots[slot].zSum += soft
             slots[slot].n += 1
-            slots[slot].confidenceSum += before.confidence(halfAt: configuration.baselineHalfConfidence)
+            slots[slot].confidenceSum += RunningBaseline.confidence(before, halfAt: configuration.baselineHalfConfidence)
             if i < slots[slot].quoted {
                 slots[slot].quoted = i
                 slots[slot].quotedDelta = x - before.mean
@@ -130,26 +131,6 @@ public struct VoiceChannel: ChannelPlugin {
         }
         return assess(slots, warnings: warnings)
     }
-
-    /// The table index of `key` (-1: known, unused), nil if unknown; via the per-state name cache.
-    private func lookup(_ key: String, at j: Int, state: inout State) -> Int? {
-        if j < state.lastKeys.count, state.lastKeys[j] == key {
-            let i = state.lastIndices[j]
-            return i == Int.min ? nil : i
-        }
-        let i = VoiceFeatures.index[key]
-        if j < state.lastKeys.count {
-            state.lastKeys[j] = key
-            state.lastIndices[j] = i ?? Int.min
-        } else if j == state.lastKeys.count && j < Self.maxCachedKeys {
-            state.lastKeys.append(key)
-            state.lastIndices.append(i ?? Int.min)
-        }
-        return i
-    }
-
-    /// Enough for a full eGeMAPS export plus a few ids.
-    private static let maxCachedKeys = 128
 
     private func noteUnknown(_ key: String, state: inout State, warnings: inout [String]) {
         guard state.warnedUnknown.count < configuration.maxUnknownWarnings,

@@ -60,4 +60,19 @@ import Testing
         for i in 0..<n { b.update(Double(i)) }
         #expect(abs(b.confidence(halfAt: 3) - expected) < 1e-12)
     }
+
+    @Test func theSplitFormMatchesTheWholeBaseline() {
+        // The voice channel keeps estimates and settings apart; every number must be the same.
+        var whole = RunningBaseline(spreadFloor: 0.3, adaptation: 0.1, clip: 2, clipAfter: 4)
+        var estimate = RunningBaseline.Estimate()
+        let settings = whole.settings
+        for (i, x) in [3.0, 3.4, 2.9, 9.0, 3.1, .nan, 3.3, -4.0, 3.2].enumerated() {
+            let a = whole.update(x), b = RunningBaseline.update(&estimate, x, settings)
+            #expect(a.bitPattern == b.bitPattern, "sample \(i)")
+            #expect(whole.estimate == estimate)
+            #expect(RunningBaseline(estimate: estimate, settings: settings) == whole)
+            #expect(RunningBaseline.confidence(estimate, halfAt: 3) == whole.confidence(halfAt: 3))
+        }
+        #expect(whole.count == 8)
+    }
 }

@@ -137,7 +137,7 @@ import Testing
             #expect(abs(calm) < 0.35, "a usual utterance after outburst \(k) still reads usual: \(calm)")
         }
         #expect(arousals.allSatisfy { $0 > 0.75 }, "\(arousals)")
-        #expect(state.baseline(for: "loudness_db")!.mean < -24)
+        #expect(voice.baseline(for: "loudness_db", in: state)!.mean < -24)
     }
 
     @Test func singleWildValueInWarmUpDoesNotBlindTheBaseline() throws {
