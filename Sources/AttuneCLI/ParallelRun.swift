@@ -225,15 +225,19 @@ struct BatchReader {
 /// Each item has the index of the input line it belongs to and a key that orders the
 /// items of one line across workers: 0 for what applying the line caused, otherwise the
 /// arrival number of the last event of a session closed for being idle at that line.
+///
+/// Its properties, like a worker's, are touched by one thread at a time (the rounds and the
+/// barrier order them), so they are `@exclusivity(unchecked)`: the runtime's dynamic access
+/// checks were several calls a line.
 final class RoundOutput: @unchecked Sendable {
-    var recommendations: [(index: Int, key: Int, recommendation: Recommendation)] = []
+    @exclusivity(unchecked) var recommendations: [(index: Int, key: Int, recommendation: Recommendation)] = []
     /// With JSON-lines output alone, the lines are written here by the worker (in parallel),
     /// and `rendered` says which bytes belong to which input line; the main thread only copies.
-    var bytes: [UInt8] = []
-    var rendered: [(index: Int, key: Int, end: Int)] = []
-    var warnings: [(index: Int, key: Int, line: Int, message: String)] = []
+    @exclusivity(unchecked) var bytes: [UInt8] = []
+    @exclusivity(unchecked) var rendered: [(index: Int, key: Int, end: Int)] = []
+    @exclusivity(unchecked) var warnings: [(index: Int, key: Int, line: Int, message: String)] = []
     /// With --feedback-summary: the totals of the sessions closed, in the order they closed.
-    var feedback: [(index: Int, key: Int, totals: SessionFeedback)] = []
+    @exclusivity(unchecked) var feedback: [(index: Int, key: Int, totals: SessionFeedback)] = []
 
     func clear() {
         recommendations.removeAll(keepingCapacity: true)
@@ -247,7 +251,7 @@ final class RoundOutput: @unchecked Sendable {
 final class Worker: @unchecked Sendable {
     let id: Int
     let count: Int
-    var engine: StandardEngine
+    @exclusivity(unchecked) var engine: StandardEngine
     let decoder: LineDecoder
     let limits: WireLimits
     let strict: Bool
@@ -257,9 +261,9 @@ final class Worker: @unchecked Sendable {
     /// Two, so the main thread can read one round's while this worker writes the next.
     let outputs = (RoundOutput(), RoundOutput())
     /// Accepted events of the whole input so far (every worker counts all of them).
-    private var arrivals = 0
+    @exclusivity(unchecked) private var arrivals = 0
     /// Of the engine's feedback totals, how many were passed on.
-    private var feedbackPassed = 0
+    @exclusivity(unchecked) private var feedbackPassed = 0
 
     init(id: Int, count: Int, configuration: AttuneConfiguration, channels: ChannelRegistry, strict: Bool, renderJSON: Bool,
          collectFeedback: Bool) {
@@ -343,12 +347,9 @@ final class Worker: @unchecked Sendable {
 }
 
 /// FNV-1a over the session id's bytes: the same worker for a session on every run.
+/// Which worker does not change the output, only how evenly the work is spread.
 func shard(of session: String, among n: Int) -> Int {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in session.utf8 {
-        h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-    }
-    return Int(h % UInt64(n))
+    Int(NameTable<Int>.hash(session) % UInt64(n))
 }
 
 /// Runs the worker threads round by round.
@@ -362,9 +363,12 @@ final class WorkerPool: @unchecked Sendable {
     private var stopping = false
     private var threads: [pthread_t] = []
 
-    init(_ workers: [Worker]) {
-        self.workers = workers
-        barrier = Barrier(parties: workers.count)
+    /// Starts `count` threads; thread `i` runs `make(i)` and then its rounds. Returns once
+    /// every worker is made: building a worker's channel plugins (the text channel's tables
+    /// above all) is most of start-up, and this way the workers build theirs at once.
+    init(count: Int, make: @escaping @Sendable (Int) -> Worker) {
+        barrier = Barrier(parties: count)
+        let made = Made(count: count)
         // SIGINT/SIGTERM must reach the main thread (they interrupt its blocking read):
         // the workers start with them blocked (a new thread inherits the creator's mask).
         var stopSignals = sigset_t(), previous = sigset_t()
@@ -373,23 +377,65 @@ final class WorkerPool: @unchecked Sendable {
         sigaddset(&stopSignals, SIGTERM)
         pthread_sigmask(SIG_BLOCK, &stopSignals, &previous)
         defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        for w in workers {
-            let context = Unmanaged.passRetained(ThreadContext(pool: self, worker: w)).toOpaque()
+        var tids: [pthread_t] = []
+        for i in 0..<count {
+            let context = Unmanaged.passRetained(ThreadContext(id: i, made: made, make: make)).toOpaque()
             var tid = pthread_t()
             let rc = pthread_create(&tid, nil, { raw in
                 let context = Unmanaged<ThreadContext>.fromOpaque(raw!).takeRetainedValue()
-                context.pool.loop(context.worker)
+                let worker = context.make(context.id)
+                let pool = context.made.deliver(worker, at: context.id)
+                pool.loop(worker)
                 return nil
             }, context)
             precondition(rc == 0, "pthread_create failed: \(rc)")
-            threads.append(tid)
+            tids.append(tid)
+        }
+        workers = made.waitForAll()
+        threads = tids
+        made.open(self)
+    }
+
+    /// Where the threads leave their workers, and where they then wait for the pool.
+    private final class Made: @unchecked Sendable {
+        private let monitor = Monitor()
+        private var slots: [Worker?]
+        private var pool: WorkerPool?
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+        func deliver(_ w: Worker, at i: Int) -> WorkerPool {
+            monitor.locked {
+                slots[i] = w
+                monitor.broadcast()
+                while pool == nil { monitor.wait() }
+                return pool!
+            }
+        }
+
+        func waitForAll() -> [Worker] {
+            monitor.locked {
+                while slots.contains(where: { $0 == nil }) { monitor.wait() }
+                return slots.map { $0! }
+            }
+        }
+
+        func open(_ p: WorkerPool) {
+            monitor.locked {
+                pool = p
+                monitor.broadcast()
+            }
         }
     }
 
     private final class ThreadContext {
-        let pool: WorkerPool
-        let worker: Worker
-        init(pool: WorkerPool, worker: Worker) { self.pool = pool; self.worker = worker }
+        let id: Int
+        let made: Made
+        let make: @Sendable (Int) -> Worker
+        init(id: Int, made: Made, make: @escaping @Sendable (Int) -> Worker) {
+            self.id = id
+            self.made = made
+            self.make = make
+        }
     }
 
     private func loop(_ worker: Worker) {
@@ -439,6 +485,18 @@ final class WorkerPool: @unchecked Sendable {
     }
 }
 
+/// What the workers are made from, handed to their threads.
+private final class Shared: @unchecked Sendable {
+    let configuration: AttuneConfiguration
+    let channels: ChannelRegistry
+    let makeChannels: ((AttuneConfiguration) -> ChannelRegistry)?
+    init(configuration: AttuneConfiguration, channels: ChannelRegistry, makeChannels: ((AttuneConfiguration) -> ChannelRegistry)?) {
+        self.configuration = configuration
+        self.channels = channels
+        self.makeChannels = makeChannels
+    }
+}
+
 /// Whether reading `fd` now would not block (a regular file always reads at once).
 func inputReady(_ fd: Int32) -> Bool {
     var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -455,12 +513,20 @@ extension AttuneCommand.Run {
                      makeChannels: ((AttuneConfiguration) -> ChannelRegistry)?,
                      inputFD: Int32, rejectSink: ByteSink?, outputs: Outputs) throws -> Int32 {
         var adapter = outputs.adapter
-        let pool = WorkerPool((0..<threads).map {
-            let copy = try? AttuneConfiguration.load(overrides: configuration.json)
-            let own = copy == configuration ? copy! : configuration
-            return Worker(id: $0, count: threads, configuration: own, channels: makeChannels?(own) ?? channels, strict: strict,
-                          renderJSON: outputs.soleJSONLinesSink != nil, collectFeedback: feedbackSummary)
-        })
+        // Worker 0 takes the configuration and channels already made (this thread only reads
+        // a few settings from them, once); the others make their own copies, in their threads.
+        let strict = strict, renderJSON = outputs.soleJSONLinesSink != nil, collectFeedback = feedbackSummary
+        let shared = Shared(configuration: configuration, channels: channels, makeChannels: makeChannels)
+        let pool = WorkerPool(count: threads) { id in
+            var own = shared.configuration, ownChannels = shared.channels
+            if id > 0 {
+                let copy = try? AttuneConfiguration.load(overrides: shared.configuration.json)
+                own = copy == shared.configuration ? copy! : shared.configuration
+                ownChannels = shared.makeChannels?(own) ?? shared.channels
+            }
+            return Worker(id: id, count: threads, configuration: own, channels: ownChannels, strict: strict,
+                          renderJSON: renderJSON, collectFeedback: collectFeedback)
+        }
         defer { pool.stop() }
         var reader = BatchReader(fd: inputFD, maxLine: configuration.bus.limits.maxLineBytes)
         let chunk = 1 << 20

@@ -78,6 +78,7 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
 
     /// Sharded use: closes the oldest idle session at input position `arrival`, if any
     /// (see ``CueBus/closeIdleSession(at:)``); returns the arrival number of its last event.
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     @discardableResult
     public mutating func closeIdleSession(at arrival: Int) -> Int? {
         guard let closed = bus.closeIdleSession(at: arrival) else { return nil }
@@ -126,6 +127,7 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
     }
 
     /// Closes one session as if its input had ended (see ``CueBus/finish(session:)``).
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func finish(session: String) {
         bus.finish(session: session)
         collectWarnings()
@@ -146,6 +148,7 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
     public mutating func drain(_ body: (Recommendation) throws -> Void) rethrows { try bus.drain(body) }
 
     /// Plugin warnings not reported before (each distinct message once per run).
+    @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func drainWarnings() -> [(line: Int, message: String)] {
         defer { newWarnings.removeAll(keepingCapacity: true) }
         return newWarnings
