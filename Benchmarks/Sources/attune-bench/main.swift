@@ -525,7 +525,7 @@ case "all":
     }
     table(["cue", "events", "p50 µs", "p99 µs", "p99.9 µs", "max µs", "CPU p50", "CPU p99", "CPU p99.9", "mallocs/event"], rows)
     print("Wall-clock percentiles include time the thread was preempted; the CPU columns (CLOCK_THREAD_CPUTIME_ID,")
-    print("read inside the wall-clock interval, ~0.1 µs each) do not. On a quiet machine the two agree.")
+    print("a system call, read just outside the wall-clock interval) do not. On a quiet machine the two agree.")
     print("")
 
     print("## Mallocs per line, realistic mix (steady state)")
