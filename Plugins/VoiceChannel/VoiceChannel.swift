@@ -24,8 +24,8 @@ import Glibc
 public struct VoiceChannel: ChannelPlugin {
     public let name = "voice"
     public let configuration: Configuration
-    /// Spread floor per mapped feature index, resolved once from the configuration.
-    /// Each feature's baseline settings, indexed like the feature table; shared by every state.
+    /// Each feature's baseline settings (its spread floor, the shared adaptation and clipping),
+    /// resolved once from the configuration, indexed like the feature table; shared by every state.
     private let settings: [RunningBaseline.Settings]
     private let weights: Slots<Double>
 

@@ -285,7 +285,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
                 // Taken events stay in `items` (decoded values and all) until this runs: in the
                 // usual state of one or two events waiting, move them to the front at once, so a
                 // session holds only what it still waits on and its buffer stays a few slots long
-                // (behind a head index alone it held up to 127 taken events, ~12 KiB a session).
+                // (behind a head index alone it held up to 127 taken events, ~14 kB a session).
                 items.removeFirst(head)
                 head = 0
             }
