@@ -1,4 +1,5 @@
 @testable import AttuneCore
+import Foundation
 import Testing
 
 @Suite struct JSONBytesTests {
@@ -74,6 +75,53 @@ import Testing
         let long = String(repeating: "\u{1}x\"", count: 5_000)   // 15,000 bytes, 35,000 escaped
         w.render(bound: 16) { $0.string(long); $0.byte(UInt8(ascii: ",")); $0.number(-12.5, decimals: 2) }
         #expect(String(decoding: w.bytes, as: UTF8.self) == "prefix:" + reference(long) + ",-12.5")
+    }
+
+    /// The formatter as it was before it stopped calling libm's `round` (signed, `rounded(.toNearestOrAwayFromZero)`).
+    private func previousFormat(_ x: Double, decimals: Int) -> String {
+        guard x.isFinite else { return "null" }
+        let d = min(max(decimals, 0), 9)
+        var unit: Int64 = 1
+        for _ in 0..<d { unit *= 10 }
+        let scaled = (x * Double(unit)).rounded(.toNearestOrAwayFromZero)
+        guard abs(scaled) < 9.0e15 else { return String(x.description.prefix(NumberFormat.maxBytes)) }
+        var n = Int64(scaled)
+        if n == 0 { return "0" }
+        var out = ""
+        if n < 0 { out = "-"; n = -n }
+        out += String(n / unit)
+        var frac = n % unit
+        guard frac != 0 else { return out }
+        var width = d
+        while frac % 10 == 0 { frac /= 10; width -= 1 }
+        let digits = String(frac)
+        return out + "." + String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    @Test func numbersMatchThePreviousFormatter() {
+        // Ties at every decimal count (where the rounding rule shows), the exact-integer edge,
+        // and a spread of magnitudes from a fixed generator (same values every run).
+        var values: [Double] = [0.5, 1.5, 2.5, -0.5, -2.5, 0.00005, -0.00005, 0.125, 0.375, 4503599627370495.5,
+                                4503599627370496, 8_999_999_999_999_999, 9e15, -8.9999e15, 0.1 + 0.2, 1 - 1e-16]
+        for k in 0...9 {
+            var p = 1.0
+            for _ in 0..<k { p *= 10 }
+            for m in [0.5, 1.5, 12.5, 99.5, 12345.5] { values += [m / p, -m / p] }
+        }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<20_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let mantissa = Double(state >> 11) / Double(1 << 53)
+            let exponent = Int((state >> 3) % 40) - 20
+            values.append((state & 1 == 0 ? 1 : -1) * mantissa * pow(10, Double(exponent)))
+        }
+        for x in values {
+            for d in 0...9 {
+                var a: [UInt8] = []
+                NumberFormat.append(x, decimals: d, to: &a)
+                #expect(String(decoding: a, as: UTF8.self) == previousFormat(x, decimals: d), "\(x) with \(d) decimals")
+            }
+        }
     }
 
     @Test func numbersMatchTheArrayPath() {

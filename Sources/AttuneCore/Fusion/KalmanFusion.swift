@@ -361,8 +361,7 @@ struct Track: Sendable {
     /// released and retained again, and no array of TagLevels is built and sorted.
     private func writeSortedTags(into out: inout [TagLevel]) {
         let n = tags.count
-        if out.count > n { out.removeLast(out.count - n) }
-        guard n > 0 else { return }
+        guard n > 0 else { if !out.isEmpty { out.removeAll(keepingCapacity: true) }; return }
         // Through buffer pointers: subscripting the arrays copied whole ActiveTags (three Strings retained).
         tags.withUnsafeBufferPointer { tags in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: n) { order in
@@ -379,18 +378,40 @@ struct Track: Sendable {
                     }
                     order[j] = i
                 }
-                let reuse = out.count
+                // `out` holds last event's list: mostly the same tags, often in a new order (a
+                // refreshed tag moves up, the rest shift down). Its entries are moved into place,
+                // not rebuilt, so their Strings are not released and retained again; only words
+                // that changed are assigned. Strings are compared as raw words in place.
+                let have = out.count
                 out.withUnsafeMutableBufferPointer { out in
-                    for k in 0..<reuse {
+                    let levelName = MemoryLayout<TagLevel>.offset(of: \TagLevel.name)!
+                    let levelChannel = MemoryLayout<TagLevel>.offset(of: \TagLevel.channel)!
+                    let levelReason = MemoryLayout<TagLevel>.offset(of: \TagLevel.reason)!
+                    let activeName = MemoryLayout<ActiveTag>.offset(of: \ActiveTag.name)!
+                    let activeChannel = MemoryLayout<ActiveTag>.offset(of: \ActiveTag.channel)!
+                    let activeReason = MemoryLayout<ActiveTag>.offset(of: \ActiveTag.reason)!
+                    let base = UnsafeRawPointer(out.baseAddress.unsafelyUnwrapped)
+                    let stride = MemoryLayout<TagLevel>.stride
+                    for k in 0..<Swift.min(n, have) {
                         let i = order[k]
-                        // Mostly the same Strings as last event's: kept, not released and retained again.
-                        if !sameStorage(out[k].name, tags[i].name) { out[k].name = tags[i].name }
+                        let from = UnsafeRawPointer(tags.baseAddress.unsafelyUnwrapped + i)
+                        var m = k
+                        while m < have, !sameBits(base + m * stride, levelName, from, activeName) { m += 1 }
+                        if m < have {
+                            if m != k { out.swapAt(k, m) }
+                        } else {
+                            out[k].name = tags[i].name
+                        }
+                        let to = base + k * stride
                         out[k].level = tags[i].effective
-                        if !sameStorage(out[k].channel, tags[i].channel) { out[k].channel = tags[i].channel }
-                        if !sameStorage(out[k].reason, tags[i].reason) { out[k].reason = tags[i].reason }
+                        if !sameBits(to, levelChannel, from, activeChannel) { out[k].channel = tags[i].channel }
+                        if !sameBits(to, levelReason, from, activeReason) { out[k].reason = tags[i].reason }
                     }
                 }
-                for k in reuse..<n {
+                // One at a time: `removeSubrange` goes through the generic `replaceSubrange` (about
+                // 900 instructions), and it is nearly always one tag that expired.
+                while out.count > n { out.removeLast() }
+                for k in have..<Swift.max(have, n) {
                     let i = order[k]
                     out.append(TagLevel(name: tags[i].name, level: tags[i].effective, channel: tags[i].channel, reason: tags[i].reason))
                 }
@@ -479,11 +500,13 @@ struct SyncStats: Sendable {
 
 // MARK: - Helpers
 
-/// Whether two Strings are the same value bit for bit (one storage, or the same small string):
-/// then they have the same bytes. Not `==`, which is also true for different bytes that are
-/// canonically equivalent, and the bytes are what gets written out. No retains: the bits are read.
-@inline(__always) func sameStorage(_ a: String, _ b: String) -> Bool {
-    unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self)
+/// Whether the Strings stored at `a + aOffset` and `b + bOffset` are the same value bit for bit
+/// (one storage, or the same small string): then they have the same bytes. Not `==`, which is
+/// also true for different bytes that are canonically equivalent, and the bytes are what gets
+/// written out. Read in place: copying the Strings out to compare them retained each.
+@inline(__always) func sameBits(_ a: UnsafeRawPointer, _ aOffset: Int, _ b: UnsafeRawPointer, _ bOffset: Int) -> Bool {
+    a.load(fromByteOffset: aOffset, as: UInt64.self) == b.load(fromByteOffset: bOffset, as: UInt64.self)
+        && a.load(fromByteOffset: aOffset + 8, as: UInt64.self) == b.load(fromByteOffset: bOffset + 8, as: UInt64.self)
 }
 
 /// `a.name == b.name`, with a cheap no from the names' hashes when both are ASCII (two ASCII

@@ -37,8 +37,11 @@ enum NumberFormat {
             return 4
         }
         let d = min(max(decimals, 0), 9)
-        let scaled = (x * power(d)).rounded(.toNearestOrAwayFromZero)
-        guard abs(scaled) < 9.0e15 else {
+        let y = x * power(d)
+        let a = abs(y)
+        // Tested on the unrounded value: from 2^52 up every double is an integer, so this is
+        // the same test as on the rounded one.
+        guard a < 9.0e15 else {
             // Beyond exact-integer range: rare (a huge `t`), let Swift's shortest round-trip form speak.
             var text = x.description
             return text.withUTF8 { u in
@@ -47,11 +50,14 @@ enum NumberFormat {
                 return n
             }
         }
-        var n = Int64(scaled)
+        // Half away from zero, as `rounded(.toNearestOrAwayFromZero)`, without the libm call:
+        // below 2^53 the fraction `a - trunc(a)` is exact. Unsigned: division by 10 is cheaper.
+        var n = UInt64(a)
+        if a - Double(n) >= 0.5 { n &+= 1 }
         if n == 0 { p[0] = UInt8(ascii: "0"); return 1 }
         var count = 0
-        if n < 0 { p[0] = UInt8(ascii: "-"); count = 1; n = -n }
-        let unit = Int64(power(d))
+        if y < 0 { p[0] = UInt8(ascii: "-"); count = 1 }
+        let unit = UInt64(power(d))
         var whole = n / unit
         var frac = n % unit
         // Integer part: count the digits, then fill from the right.
@@ -60,21 +66,28 @@ enum NumberFormat {
         while probe >= 10 { probe /= 10; digits += 1 }
         var i = count + digits - 1
         repeat {
-            p[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: whole % 10)
-            whole /= 10
+            let q = whole / 10
+            p[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: whole &- q &* 10)
+            whole = q
             i -= 1
         } while whole > 0
         count += digits
         guard frac != 0 else { return count }
         var width = d
-        while frac % 10 == 0 { frac /= 10; width -= 1 }
+        while true {
+            let q = frac / 10
+            guard frac &- q &* 10 == 0 else { break }
+            frac = q
+            width -= 1
+        }
         p[count] = UInt8(ascii: ".")
         count += 1
         // Exactly `width` digits, leading zeros included.
         var j = count + width - 1
         while j >= count {
-            p[j] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: frac % 10)
-            frac /= 10
+            let q = frac / 10
+            p[j] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: frac &- q &* 10)
+            frac = q
             j -= 1
         }
         return count + width
@@ -177,6 +190,12 @@ struct RawWriter {
                 if i &+ 8 <= n {
                     let x = UnsafeRawPointer(src.unsafelyUnwrapped + i).loadUnaligned(as: UInt64.self)
                     if !Self.needsEscape(x) { i &+= 8; continue }
+                } else {
+                    // The last 1-7 bytes, tested as one word padded with a byte that needs no
+                    // escape: most names and reasons end here, and byte by byte was most of their cost.
+                    var x: UInt64 = 0x6161_6161_6161_6161
+                    withUnsafeMutableBytes(of: &x) { $0.baseAddress!.copyMemory(from: src.unsafelyUnwrapped + i, byteCount: n &- i) }
+                    if !Self.needsEscape(x) { i = n; break }
                 }
                 let b = src.unsafelyUnwrapped[i]
                 if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 || b == 0x7F {
