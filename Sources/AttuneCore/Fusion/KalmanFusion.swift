@@ -356,9 +356,9 @@ struct Track: Sendable {
         }
     }
 
-    /// Writes the tags over `out`, strongest first (ties by name), entry by entry: the entries
-    /// there are usually the same tags as last event's, so their Strings are kept rather than
-    /// released and retained again, and no array of TagLevels is built and sorted.
+    /// Writes the tags over `out`, strongest first (ties by name), entry by entry: where an entry
+    /// already holds the same String it is kept rather than released and retained again, and no
+    /// array of TagLevels is built and sorted.
     private func writeSortedTags(into out: inout [TagLevel]) {
         let n = tags.count
         guard n > 0 else { if !out.isEmpty { out.removeAll(keepingCapacity: true) }; return }
@@ -378,11 +378,10 @@ struct Track: Sendable {
                     }
                     order[j] = i
                 }
-                // `out` holds last event's list: mostly the same tags, often in a new order (a
-                // refreshed tag moves up, the rest shift down). Its entries are moved into place,
-                // not rebuilt, so their Strings are not released and retained again; only words
-                // that changed are assigned. Strings are compared as raw words in place.
-                let have = out.count
+                // Position by position. `out` is the bus's one scratch snapshot, so it last held
+                // another session's list: moving its entries into place (tried) found too few to pay
+                // for the search. Strings are compared as raw words in place (reading them out retained).
+                let reuse = Swift.min(out.count, n)
                 out.withUnsafeMutableBufferPointer { out in
                     let levelName = MemoryLayout<TagLevel>.offset(of: \TagLevel.name)!
                     let levelChannel = MemoryLayout<TagLevel>.offset(of: \TagLevel.channel)!
@@ -390,19 +389,11 @@ struct Track: Sendable {
                     let activeName = MemoryLayout<ActiveTag>.offset(of: \ActiveTag.name)!
                     let activeChannel = MemoryLayout<ActiveTag>.offset(of: \ActiveTag.channel)!
                     let activeReason = MemoryLayout<ActiveTag>.offset(of: \ActiveTag.reason)!
-                    let base = UnsafeRawPointer(out.baseAddress.unsafelyUnwrapped)
-                    let stride = MemoryLayout<TagLevel>.stride
-                    for k in 0..<Swift.min(n, have) {
+                    for k in 0..<reuse {
                         let i = order[k]
+                        let to = UnsafeRawPointer(out.baseAddress.unsafelyUnwrapped + k)
                         let from = UnsafeRawPointer(tags.baseAddress.unsafelyUnwrapped + i)
-                        var m = k
-                        while m < have, !sameBits(base + m * stride, levelName, from, activeName) { m += 1 }
-                        if m < have {
-                            if m != k { out.swapAt(k, m) }
-                        } else {
-                            out[k].name = tags[i].name
-                        }
-                        let to = base + k * stride
+                        if !sameBits(to, levelName, from, activeName) { out[k].name = tags[i].name }
                         out[k].level = tags[i].effective
                         if !sameBits(to, levelChannel, from, activeChannel) { out[k].channel = tags[i].channel }
                         if !sameBits(to, levelReason, from, activeReason) { out[k].reason = tags[i].reason }
@@ -411,7 +402,7 @@ struct Track: Sendable {
                 // One at a time: `removeSubrange` goes through the generic `replaceSubrange` (about
                 // 900 instructions), and it is nearly always one tag that expired.
                 while out.count > n { out.removeLast() }
-                for k in have..<Swift.max(have, n) {
+                for k in reuse..<n {
                     let i = order[k]
                     out.append(TagLevel(name: tags[i].name, level: tags[i].effective, channel: tags[i].channel, reason: tags[i].reason))
                 }
