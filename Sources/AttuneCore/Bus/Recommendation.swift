@@ -28,19 +28,37 @@ extension Recommendation {
     /// The protocol v1 output line (without the newline), appended to `out`.
     /// Byte-level on purpose: this runs once per event on the hot path.
     func writeJSON(into out: inout JSONBytes) {
-        // The reasons are worked out when read: once here, not again if the line is retried in more room.
-        let because = decision.because
         // `render` is inlined: called as a function, its closure's capture of `self` cost a copy of
         // the whole recommendation (every array in its state retained) per line.
-        out.render(bound: estimatedBytes(because: because)) { writeJSON(into: &$0, because: because) }
+        if let deferred = decision.deferredReasons {
+            // The policy's reasons go straight from its ranking to bytes, never built as Strings.
+            out.render(bound: estimatedBytes(because: nil)) { writeJSON(into: &$0) { deferred.writeJSON(into: &$0) } }
+        } else {
+            // The reasons are worked out when read: once here, not again if the line is retried in more room.
+            let because = decision.because
+            out.render(bound: estimatedBytes(because: because)) {
+                writeJSON(into: &$0) { w in
+                    for (i, r) in because.enumerated() {
+                        if i > 0 { w.byte(UInt8(ascii: ",")) }
+                        r.writeJSON(into: &w)
+                    }
+                }
+            }
+        }
     }
 
     /// Room for the line: generous for the fixed part, six bytes per string byte (the
     /// worst escape). Only a hint: a line that needs more is written again in more room.
-    private func estimatedBytes(because: [Reason]) -> Int {
+    /// Reasons not yet written (`because` nil) are guessed from the tags they are made of.
+    private func estimatedBytes(because: [Reason]?) -> Int {
         var n = 1_536 + 6 * (session.utf8.count + event.utf8.count)
         for tag in state.other.tags { n += 64 + 6 * (tag.name.utf8.count + tag.channel.utf8.count) }
-        for r in because { n += 96 + 6 * (r.channel.utf8.count + r.cue.utf8.count + r.text.utf8.count) }
+        if let because {
+            for r in because { n += 96 + 6 * (r.channel.utf8.count + r.cue.utf8.count + r.text.utf8.count) }
+        } else {
+            n += 512
+            for tag in state.other.tags.prefix(8) { n += 6 * (tag.name.utf8.count + tag.channel.utf8.count + tag.reason.utf8.count) }
+        }
         if let response {
             n += 256 + 6 * (response.subkind.utf8.count + response.reasons.reduce(0) { $0 + $1.utf8.count + 3 }
                             + response.also.reduce(0) { $0 + $1.utf8.count + 3 })
@@ -50,7 +68,7 @@ extension Recommendation {
         return n
     }
 
-    private func writeJSON(into w: inout RawWriter, because: [Reason]) {
+    private func writeJSON(into w: inout RawWriter, because writeBecause: (inout RawWriter) -> Void) {
         w.raw("{\"t\":"); w.number(t, decimals: 6)
         w.raw(",\"session\":"); w.string(session)
         w.raw(",\"line\":"); w.int(line)
@@ -83,14 +101,7 @@ extension Recommendation {
         if let r = state.sync.arousalCorrelation { w.number(r) } else { w.raw("null") }
         w.raw(",\"mirroring\":"); w.number(state.sync.mirroring)
         w.raw("},\"because\":[")
-        for (i, r) in because.enumerated() {
-            if i > 0 { w.byte(UInt8(ascii: ",")) }
-            w.raw("{\"channel\":"); w.string(r.channel)
-            w.raw(",\"cue\":"); w.string(r.cue)
-            w.raw(",\"weight\":"); w.number(r.weight)
-            w.raw(",\"reason\":"); w.string(r.text)
-            w.byte(UInt8(ascii: "}"))
-        }
+        writeBecause(&w)
         w.byte(UInt8(ascii: "]"))
         if let response { writeResponse(response, into: &w) }
         if let rupture {
@@ -158,6 +169,17 @@ extension Recommendation {
         var w = JSONBytes()
         writeJSON(into: &w)
         return String(decoding: w.bytes, as: UTF8.self)
+    }
+}
+
+extension Reason {
+    /// `{"channel":...,"cue":...,"weight":...,"reason":...}`
+    func writeJSON(into w: inout RawWriter) {
+        w.raw("{\"channel\":"); w.string(channel)
+        w.raw(",\"cue\":"); w.string(cue)
+        w.raw(",\"weight\":"); w.number(weight)
+        w.raw(",\"reason\":"); w.string(text)
+        w.byte(UInt8(ascii: "}"))
     }
 }
 

@@ -96,6 +96,12 @@ public struct Decision: Sendable, Hashable {
     /// The mode differs from the previous decision's.
     public var changed: Bool
 
+    /// The reasons still to be worked out, if they are (for the JSON writer's direct path).
+    var deferredReasons: DeferredReasons? {
+        if case .deferred(let d) = reasons { return d }
+        return nil
+    }
+
     private enum Reasons: Sendable {
         case written([Reason])
         case deferred(DeferredReasons)

@@ -170,7 +170,22 @@ struct DeferredReasons: Sendable {
     let chosen: Mode
     let tables: ScoringTables
 
-    var reasons: [Reason] {
+    var reasons: [Reason] { ranked().reasons(max: tables.configuration.maxReasons) }
+
+    /// The members of the output's `because` array, written as ``reasons`` would be, without
+    /// building them as Strings first (see ``Swift/Array/writeJSONReasons(max:into:)``).
+    func writeJSON(into w: inout RawWriter) {
+        let ranked = ranked()
+        if !ranked.writeJSONReasons(max: tables.configuration.maxReasons, into: &w) {
+            for (i, r) in ranked.reasons(max: tables.configuration.maxReasons).enumerated() {
+                if i > 0 { w.byte(UInt8(ascii: ",")) }
+                r.writeJSON(into: &w)
+            }
+        }
+    }
+
+    /// Every contribution to the chosen mode above 0.005, strongest first (ties by feature name).
+    private func ranked() -> [RankedReason] {
         // Room for every feature at once: grown from empty, the array was reallocated two or three times a line.
         var ranked: [RankedReason] = []
         ranked.reserveCapacity(fused.other.tags.count + ScoringTables.stateFeatureCount)
@@ -179,7 +194,7 @@ struct DeferredReasons: Sendable {
             if weight > 0.005 { ranked.append(RankedReason(feature: feature, channel: channel, weight: weight, text: text)) }
         }
         ranked.sort { a, b in a.weight != b.weight ? a.weight > b.weight : a.feature < b.feature }
-        return ranked.reasons(max: tables.configuration.maxReasons)
+        return ranked
     }
 }
 
@@ -200,21 +215,42 @@ enum ReasonText: Sendable, Hashable {
 
     var text: String {
         // The common reasons are composed in place (one allocation, no interpolation):
-        // every line of `--emit every` writes three of them. Same words as the rest.
+        // every line of `--emit every` writes three of them. Same words as ``write(into:)``.
         switch self {
         case .tag(let channel, let reason):
-            return RawWriter.compose(channel.utf8.count + reason.utf8.count + 2) { $0.utf8(channel); $0.raw(": "); $0.utf8(reason) }
+            return RawWriter.compose(channel.utf8.count + reason.utf8.count + 2) { write(into: &$0) }
+        case .valence, .arousal, .expressed, .coverage(_, false):
+            return RawWriter.compose(160) { write(into: &$0) }
+        default:
+            return otherText
+        }
+    }
+
+    /// The words as UTF-8 bytes (no quotes, no escapes), for the JSON writer's path that builds no Strings.
+    func write(into w: inout RawWriter) {
+        switch self {
+        case .tag(let channel, let reason):
+            w.utf8(channel); w.raw(": "); w.utf8(reason)
         case .valence(let v, let sd):
-            return RawWriter.compose(128) { $0.raw("other's valence "); $0.signed2(v); $0.raw(" ±"); $0.number(sd, decimals: 2) }
-        case .arousal(let a): return RawWriter.compose(128) { $0.raw("other's arousal "); $0.signed2(a) }
+            w.raw("other's valence "); w.signed2(v); w.raw(" ±"); w.number(sd, decimals: 2)
+        case .arousal(let a):
+            w.raw("other's arousal "); w.signed2(a)
         case .expressed(let v, let coverage):
-            return RawWriter.compose(160) {
-                $0.raw("a clearly expressed feeling (valence "); $0.signed2(v)
-                $0.raw(", coverage "); $0.number(coverage, decimals: 2); $0.raw(")")
-            }
+            w.raw("a clearly expressed feeling (valence "); w.signed2(v)
+            w.raw(", coverage "); w.number(coverage, decimals: 2); w.raw(")")
         case .coverage(let coverage, let noCues):
-            if noCues { return "no evidence yet" }
-            return RawWriter.compose(128) { $0.raw("little fresh evidence (coverage "); $0.number(coverage, decimals: 2); $0.raw(")") }
+            if noCues { w.raw("no evidence yet") } else {
+                w.raw("little fresh evidence (coverage "); w.number(coverage, decimals: 2); w.raw(")")
+            }
+        default:
+            w.utf8(otherText)
+        }
+    }
+
+    /// The rarer reasons, by interpolation.
+    private var otherText: String {
+        switch self {
+        case .coverage(_, true): return "no evidence yet"
         case .incongruence(let why): return "mixed signals: \(why.reason)"
         case .flooded(let listener, let tag, let arousal, let valence):
             let why = tag.map { "\($0.channel): \($0.reason)" } ?? "arousal \(signed(arousal)) with valence \(signed(valence))"
@@ -223,6 +259,7 @@ enum ReasonText: Sendable, Hashable {
         case .answeredQuestion: return "your question was answered: reflect what you heard"
         case .questionRun(let n): return "you have asked \(n) questions in a row: fewer questions"
         case .comfortGiven: return "you just gave comfort: no need to repeat it at once"
+        case .tag, .valence, .arousal, .expressed, .coverage: preconditionFailure("composed by write(into:)")
         }
     }
 }
@@ -257,6 +294,94 @@ extension [RankedReason] {
         }
         return because
     }
+}
+
+extension [RankedReason] {
+    /// ``reasons(max:)`` written straight out as the members of a JSON array (`{...},{...}`):
+    /// the same groups, cues, weights (summed in the same order) and words, but the words are
+    /// composed as bytes in scratch memory and compared there, and no `Reason` or String is
+    /// built. Returns false, having written nothing, when the words do not fit the scratch
+    /// (a long quotation); the caller then writes ``reasons(max:)``.
+    func writeJSONReasons(max maxReasons: Int, into w: inout RawWriter) -> Bool {
+        let limit = Swift.max(maxReasons, 0)
+        guard limit > 0, !isEmpty else { return true }
+        let scratchBytes = 4_096
+        return withUnsafeBufferPointer { items in
+            // No more groups than items, however large the configured limit.
+            withUnsafeTemporaryAllocation(of: ReasonGroup.self, capacity: Swift.min(limit, items.count)) { groups in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: items.count) { next in
+                    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: scratchBytes) { scratch in
+                        let words = scratch.baseAddress!
+                        var text = RawWriter(base: words, capacity: scratchBytes)
+                        var count = 0
+                        for k in items.indices {
+                            let channel = items[k].channel
+                            var sameChannel = false
+                            for g in 0..<count where items[groups[g].first].channel == channel { sameChannel = true; break }
+                            // A reason can only merge into one from the same channel: skip writing words that cannot count.
+                            guard count < limit || sameChannel else { continue }
+                            let start = text.count
+                            items[k].text.write(into: &text)
+                            if text.overflow { return false }
+                            let length = text.count - start
+                            var merged = false
+                            if sameChannel {
+                                for g in 0..<count where items[groups[g].first].channel == channel
+                                    && sameText(words + groups[g].textStart, groups[g].textCount, words + start, length) {
+                                    groups[g].weight += items[k].weight
+                                    next[groups[g].last] = k
+                                    groups[g].last = k
+                                    merged = true
+                                    break
+                                }
+                            }
+                            next[k] = -1
+                            if merged || count == limit {
+                                text.truncate(to: start)
+                            } else {
+                                groups[count] = ReasonGroup(first: k, last: k, weight: items[k].weight, textStart: start, textCount: length)
+                                count += 1
+                            }
+                        }
+                        for g in 0..<count {
+                            if g > 0 { w.byte(UInt8(ascii: ",")) }
+                            w.raw("{\"channel\":"); w.string(items[groups[g].first].channel)
+                            w.raw(",\"cue\":\"")
+                            var k = groups[g].first
+                            while k >= 0 {
+                                if k != groups[g].first { w.byte(UInt8(ascii: "+")) }
+                                var feature = items[k].feature
+                                feature.withUTF8 { w.escaped($0) }
+                                k = next[k]
+                            }
+                            w.raw("\",\"weight\":"); w.number(groups[g].weight)
+                            w.raw(",\"reason\":")
+                            w.quoted(UnsafeBufferPointer(start: words + groups[g].textStart, count: groups[g].textCount))
+                            w.byte(UInt8(ascii: "}"))
+                        }
+                        return true
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One reason being gathered by ``Swift/Array/writeJSONReasons(max:into:)``: its cues are the
+/// ranked items from `first` to `last` (linked through `next`), its words a span of scratch bytes.
+private struct ReasonGroup {
+    var first: Int, last: Int
+    var weight: Double
+    var textStart: Int, textCount: Int
+}
+
+/// `String(a) == String(b)` for UTF-8 bytes: equal bytes are equal text, and different ASCII
+/// bytes are different text; only non-ASCII bytes that differ need String's canonical comparison.
+private func sameText(_ a: UnsafePointer<UInt8>, _ aCount: Int, _ b: UnsafePointer<UInt8>, _ bCount: Int) -> Bool {
+    let x = UnsafeBufferPointer(start: a, count: aCount), y = UnsafeBufferPointer(start: b, count: bCount)
+    if aCount == bCount && memcmp(a, b, aCount) == 0 { return true }
+    guard x.contains(where: { $0 >= 0x80 }) || y.contains(where: { $0 >= 0x80 }) else { return false }
+    return String(decoding: x, as: UTF8.self) == String(decoding: y, as: UTF8.self)
 }
 
 /// `x` with two decimals ("0.35").

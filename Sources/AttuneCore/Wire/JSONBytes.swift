@@ -173,59 +173,71 @@ struct RawWriter {
     /// A JSON string literal with the escapes RFC 8259 requires.
     mutating func string(_ s: String) {
         var s = s
-        s.withUTF8 { utf8 in
-            // Worst case every byte becomes \u00XX.
-            guard room(utf8.count &* 6 &+ 2) else { return }
-            var out = base + count
-            out.pointee = UInt8(ascii: "\"")
-            out += 1
-            // Runs of bytes that need no escape are copied in one go (most strings are one run).
-            var run = 0
-            var i = 0
-            let n = utf8.count
-            let src = utf8.baseAddress
-            while i < n {
-                // Eight bytes at a time while none needs an escape (nearly all text): a quote,
-                // a backslash, a control byte or DEL. Each test is exact for "any byte in the word".
-                if i &+ 8 <= n {
-                    let x = UnsafeRawPointer(src.unsafelyUnwrapped + i).loadUnaligned(as: UInt64.self)
-                    if !Self.needsEscape(x) { i &+= 8; continue }
-                } else {
-                    // The last 1-7 bytes, tested as one word padded with a byte that needs no
-                    // escape: most names and reasons end here, and byte by byte was most of their cost.
-                    var x: UInt64 = 0x6161_6161_6161_6161
-                    withUnsafeMutableBytes(of: &x) { $0.baseAddress!.copyMemory(from: src.unsafelyUnwrapped + i, byteCount: n &- i) }
-                    if !Self.needsEscape(x) { i = n; break }
-                }
-                let b = src.unsafelyUnwrapped[i]
-                if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 || b == 0x7F {
-                    if run < i {
-                        out.update(from: src.unsafelyUnwrapped + run, count: i - run)
-                        out += i - run
-                    }
-                    run = i + 1
-                    out.pointee = UInt8(ascii: "\\")
-                    switch b {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"): out[1] = b; out += 2
-                    case 0x0A: out[1] = UInt8(ascii: "n"); out += 2
-                    case 0x0D: out[1] = UInt8(ascii: "r"); out += 2
-                    case 0x09: out[1] = UInt8(ascii: "t"); out += 2
-                    default:
-                        out[1] = UInt8(ascii: "u"); out[2] = UInt8(ascii: "0"); out[3] = UInt8(ascii: "0")
-                        out[4] = Self.hex(b >> 4); out[5] = Self.hex(b & 0xF)
-                        out += 6
-                    }
-                }
-                i += 1
+        s.withUTF8 { quoted($0) }
+    }
+
+    /// UTF-8 bytes as a JSON string literal (``string(_:)`` for bytes that are not a String).
+    @inline(__always) mutating func quoted(_ utf8: UnsafeBufferPointer<UInt8>) {
+        byte(UInt8(ascii: "\""))
+        escaped(utf8)
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// UTF-8 bytes with the escapes RFC 8259 requires, no quotes: for a literal written in pieces.
+    mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        // Worst case every byte becomes \u00XX.
+        guard room(utf8.count &* 6) else { return }
+        var out = base + count
+        // Runs of bytes that need no escape are copied in one go (most strings are one run).
+        var run = 0
+        var i = 0
+        let n = utf8.count
+        let src = utf8.baseAddress
+        while i < n {
+            // Eight bytes at a time while none needs an escape (nearly all text): a quote,
+            // a backslash, a control byte or DEL. Each test is exact for "any byte in the word".
+            if i &+ 8 <= n {
+                let x = UnsafeRawPointer(src.unsafelyUnwrapped + i).loadUnaligned(as: UInt64.self)
+                if !Self.needsEscape(x) { i &+= 8; continue }
+            } else {
+                // The last 1-7 bytes, tested as one word padded with a byte that needs no
+                // escape: most names and reasons end here, and byte by byte was most of their cost.
+                var x: UInt64 = 0x6161_6161_6161_6161
+                withUnsafeMutableBytes(of: &x) { $0.baseAddress!.copyMemory(from: src.unsafelyUnwrapped + i, byteCount: n &- i) }
+                if !Self.needsEscape(x) { i = n; break }
             }
-            if run < n {
-                out.update(from: src.unsafelyUnwrapped + run, count: n - run)
-                out += n - run
+            let b = src.unsafelyUnwrapped[i]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 || b == 0x7F {
+                if run < i {
+                    out.update(from: src.unsafelyUnwrapped + run, count: i - run)
+                    out += i - run
+                }
+                run = i + 1
+                out.pointee = UInt8(ascii: "\\")
+                switch b {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out[1] = b; out += 2
+                case 0x0A: out[1] = UInt8(ascii: "n"); out += 2
+                case 0x0D: out[1] = UInt8(ascii: "r"); out += 2
+                case 0x09: out[1] = UInt8(ascii: "t"); out += 2
+                default:
+                    out[1] = UInt8(ascii: "u"); out[2] = UInt8(ascii: "0"); out[3] = UInt8(ascii: "0")
+                    out[4] = Self.hex(b >> 4); out[5] = Self.hex(b & 0xF)
+                    out += 6
+                }
             }
-            out.pointee = UInt8(ascii: "\"")
-            out += 1
-            count = out - base
+            i += 1
         }
+        if run < n {
+            out.update(from: src.unsafelyUnwrapped + run, count: n - run)
+            out += n - run
+        }
+        count = out - base
+    }
+
+    /// Drops what was written after the first `n` bytes (a piece that turned out not to be wanted).
+    mutating func truncate(to n: Int) {
+        precondition(n <= count)
+        count = n
     }
 
     /// Any ``JSONValue``, members in their stored order.
