@@ -139,3 +139,29 @@ import Testing
         }
     }
 }
+
+@Suite struct ReasonWordsTests {
+    /// The JSON writer composes a reason's words as bytes (``ReasonText/write(into:)``); read as a
+    /// String (``ReasonText/text``, interpolation for the rarer ones) they must be the same words.
+    @Test func bytesMatchTheText() {
+        let tag = TagLevel(name: "crying", level: 0.8, channel: "posture", reason: "tears, \"head down\" é")
+        let cases: [ReasonText] = [
+            .tag(channel: "text", reason: "sadness: \"I miss her\""), .tag(channel: "", reason: ""),
+            .valence(-0.4449, sd: 0.2851), .valence(0, sd: 0.5), .arousal(0.005), .arousal(-1),
+            .expressed(valence: -0.455, coverage: 0.6649), .coverage(0.12, noCues: false), .coverage(0, noCues: true),
+            .incongruence(.written(reason: "text says +0.3 but posture says -0.8", channels: "text+posture")),
+            .incongruence(.pair("text", 0.333, "voice", -0.805)),
+            .incongruence(.denial("minimising: \"I'm fine\"", channel: "posture", tagReason: "slumped", valence: -0.5)),
+            .incongruence(.denial("minimising: \"fine\"", channel: "voice", tagReason: nil, valence: -0.615)),
+            .flooded(listener: true, tag: tag, arousal: 0.9, valence: -0.7),
+            .flooded(listener: true, tag: nil, arousal: 0.9, valence: -0.7),
+            .flooded(listener: false, tag: tag, arousal: 0.85, valence: 0.1),
+            .flooded(listener: false, tag: nil, arousal: 0.855, valence: -0.004),
+            .talkShare(0.845), .talkShare(1), .answeredQuestion, .questionRun(3), .questionRun(12), .comfortGiven,
+        ]
+        for reason in cases {
+            let bytes = RawWriter.compose(1_024) { reason.write(into: &$0) }
+            #expect(bytes == reason.text, "\(reason)")
+        }
+    }
+}

@@ -45,6 +45,11 @@ private func reasonStreams() -> [[String]] {
         let text = readFile(dir + "/" + name + ".jsonl") ?? ""
         streams.append(text.split(separator: "\n").map(String.init))
     }
+    // The listener's side: an answered question, a rupture and its repair.
+    for name in ["question-answered", "rupture-repair"] {
+        let text = readFile(repoRoot + "/Tests/AttuneFeedbackTests/Fixtures/" + name + ".jsonl") ?? ""
+        streams.append(text.split(separator: "\n").map(String.init))
+    }
     return streams
 }
 
@@ -65,6 +70,8 @@ func reasonsWrittenDirectlyMatchTheReasonValues(maxReasons: Int) throws {
     var channels = ChannelRegistry.standard(config)
     channels.register(WordsChannel())
     var checked = 0, merged = 0, long = 0, nonASCII = 0
+    let kinds = ["mixed signals", "the other person seems flooded", "you seem flooded", "your question was answered"]
+    var seen = [Int](repeating: 0, count: kinds.count)
     for stream in reasonStreams() {
         var engine = StandardEngine(configuration: config, channels: channels)
         for line in stream where !line.isEmpty { _ = engine.ingest(line: line) }
@@ -84,6 +91,7 @@ func reasonsWrittenDirectlyMatchTheReasonValues(maxReasons: Int) throws {
                 if reason.cue.contains("+") { merged += 1 }
                 if reason.text.utf8.count > 4_096 { long += 1 }
                 if reason.text.utf8.contains(where: { $0 >= 0x80 }) { nonASCII += 1 }
+                for (k, prefix) in kinds.enumerated() where reason.text.hasPrefix(prefix) { seen[k] += 1 }
             }
             checked += 1
         }
@@ -94,5 +102,6 @@ func reasonsWrittenDirectlyMatchTheReasonValues(maxReasons: Int) throws {
         #expect(merged > 0)
         #expect(long > 0)
         #expect(nonASCII > 0)
+        for (k, kind) in kinds.enumerated() { #expect(seen[k] > 0, "no \"\(kind)\" reason") }
     }
 }

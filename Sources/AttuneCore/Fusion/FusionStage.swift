@@ -140,6 +140,19 @@ enum IncongruenceDetail: Sendable, Hashable {
         }
     }
 
+    /// ``reason``'s words as UTF-8 bytes, for the JSON writer's path that builds no Strings.
+    func writeReason(into w: inout RawWriter) {
+        switch self {
+        case .written(let reason, _): w.utf8(reason)
+        case .pair(let a, let av, let b, let bv):
+            w.utf8(a); w.raw(" says valence "); w.signed2(av); w.raw(" but "); w.utf8(b); w.raw(" says "); w.signed2(bv)
+        case .denial(let why, let channel, let tagReason, let valence):
+            w.raw("words minimise ("); w.utf8(why); w.raw(") while "); w.utf8(channel); w.raw(" shows distress (")
+            if let tagReason { w.utf8(tagReason) } else { w.utf8(channel); w.raw(" valence "); w.signed2(valence) }
+            w.byte(UInt8(ascii: ")"))
+        }
+    }
+
     var channels: String {
         switch self {
         case .written(_, let channels): return channels

@@ -242,12 +242,24 @@ enum ReasonText: Sendable, Hashable {
             if noCues { w.raw("no evidence yet") } else {
                 w.raw("little fresh evidence (coverage "); w.number(coverage, decimals: 2); w.raw(")")
             }
-        default:
-            w.utf8(otherText)
+        case .incongruence(let why):
+            // Most lines of a mixed stream carry this one: interpolated, it cost ~3,700 instructions.
+            w.raw("mixed signals: "); why.writeReason(into: &w)
+        case .flooded(let listener, let tag, let arousal, let valence):
+            w.raw(listener ? "you seem flooded: " : "the other person seems flooded: ")
+            if let tag { w.utf8(tag.channel); w.raw(": "); w.utf8(tag.reason) } else {
+                w.raw("arousal "); w.signed2(arousal); w.raw(" with valence "); w.signed2(valence)
+            }
+            if listener { w.raw("; settle first") }
+        case .talkShare(let share):
+            w.raw("you have said "); w.int(Int((share * 100).rounded())); w.raw(" % of the recent words: listen first")
+        case .answeredQuestion: w.raw("your question was answered: reflect what you heard")
+        case .questionRun(let n): w.raw("you have asked "); w.int(n); w.raw(" questions in a row: fewer questions")
+        case .comfortGiven: w.raw("you just gave comfort: no need to repeat it at once")
         }
     }
 
-    /// The rarer reasons, by interpolation.
+    /// The rarer reasons, by interpolation: ``text``'s own spelling, which tests hold the bytes of ``write(into:)`` to.
     private var otherText: String {
         switch self {
         case .coverage(_, true): return "no evidence yet"
