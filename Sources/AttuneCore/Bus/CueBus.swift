@@ -381,22 +381,25 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         session.lastDecision = DecisionSummary(mode: decision.mode, confidence: decision.confidence, scores: decision.scores,
                                                risk: decision.risk, changed: decision.changed)
         let news = feedback.configuration.emitResponses && (response != nil || seen.rupture != nil || seen.repair != nil)
-        // Built only when it is kept: a recommendation copies the whole snapshot (every array
-        // retained), and under `--emit change` most events keep none.
-        func recommendation() -> Recommendation {
-            var r = Recommendation(t: t, session: name, line: p.event.line, event: eventName, source: source,
-                                   late: late, decision: decision, state: fused)
-            r.response = response
-            r.rupture = seen.rupture
-            r.repair = seen.repair
-            return r
-        }
+        let keep: Bool
         switch configuration.emit {
-        case .every: emit(recommendation())
-        case .change: if decision.changed || news { emit(recommendation()) }
-        case .final:
+        case .every, .final: keep = true
+        case .change: keep = decision.changed || news
+        }
+        // Built only when it is kept: a recommendation copies the whole snapshot (every array
+        // retained), and under `--emit change` most events keep none. The decision moves in
+        // (its deferred reasons hold a snapshot of their own).
+        guard keep else { return }
+        var r = Recommendation(t: t, session: name, line: p.event.line, event: eventName, source: source,
+                               late: late, decision: consume decision, state: fused)
+        r.response = response
+        r.rupture = seen.rupture
+        r.repair = seen.repair
+        if configuration.emit == .final {
             session.last.removeAll(keepingCapacity: true)
-            session.last.append(recommendation())
+            session.last.append(r)
+        } else {
+            emit(r)
         }
     }
 
@@ -407,7 +410,9 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         out.responses = ResponseHistory()
     }
 
-    private mutating func emit(_ r: Recommendation) {
+    /// Consuming: the recommendation moves into the outbox instead of being copied (every
+    /// array and String in its state retained) and the original destroyed.
+    private mutating func emit(_ r: consuming Recommendation) {
         counts.emitted += 1
         outbox.append(r)
     }

@@ -30,9 +30,9 @@ extension Recommendation {
     func writeJSON(into out: inout JSONBytes) {
         // `render` is inlined: called as a function, its closure's capture of `self` cost a copy of
         // the whole recommendation (every array in its state retained) per line.
-        if let deferred = decision.deferredReasons {
+        if decision.hasDeferredReasons {
             // The policy's reasons go straight from its ranking to bytes, never built as Strings.
-            out.render(bound: estimatedBytes(because: nil)) { writeJSON(into: &$0) { deferred.writeJSON(into: &$0) } }
+            out.render(bound: estimatedBytes(because: nil)) { writeJSON(into: &$0) { decision.writeDeferredReasons(into: &$0) } }
         } else {
             // The reasons are worked out when read: once here, not again if the line is retried in more room.
             let because = decision.because

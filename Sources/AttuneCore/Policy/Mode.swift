@@ -96,10 +96,18 @@ public struct Decision: Sendable, Hashable {
     /// The mode differs from the previous decision's.
     public var changed: Bool
 
-    /// The reasons still to be worked out, if they are (for the JSON writer's direct path).
-    var deferredReasons: DeferredReasons? {
-        if case .deferred(let d) = reasons { return d }
-        return nil
+    /// The reasons are still to be worked out (the JSON writer then writes them directly).
+    var hasDeferredReasons: Bool {
+        if case .deferred = reasons { return true }
+        return false
+    }
+
+    /// The reasons still to be worked out, written as the members of the output's `because`
+    /// array (see ``DeferredReasons/writeJSON(into:)``); nothing when they were written out.
+    /// A method, not a getter returning them: that copy of their state snapshot (every array
+    /// in it retained and released) cost several hundred instructions a line.
+    func writeDeferredReasons(into w: inout RawWriter) {
+        if case .deferred(let d) = reasons { d.writeJSON(into: &w) }
     }
 
     private enum Reasons: Sendable {
