@@ -57,40 +57,60 @@ enum NumberFormat {
         if n == 0 { p[0] = UInt8(ascii: "0"); return 1 }
         var count = 0
         if y < 0 { p[0] = UInt8(ascii: "-"); count = 1 }
-        let unit = UInt64(power(d))
-        var whole = n / unit
-        var frac = n % unit
-        // Integer part: count the digits, then fill from the right.
-        var digits = 1
-        var probe = whole
-        while probe >= 10 { probe /= 10; digits += 1 }
-        var i = count + digits - 1
-        repeat {
-            let q = whole / 10
-            p[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: whole &- q &* 10)
-            whole = q
-            i -= 1
-        } while whole > 0
-        count += digits
-        guard frac != 0 else { return count }
-        var width = d
-        while true {
-            let q = frac / 10
-            guard frac &- q &* 10 == 0 else { break }
-            frac = q
-            width -= 1
+        // Split by a constant power of ten (a multiply, where a variable divisor is a slow `div`):
+        // four decimals are most of the output's numbers, six its times, two its reasons' words.
+        var whole: UInt64, frac: UInt64
+        switch d {
+        case 0: whole = n; frac = 0
+        case 2: whole = n / 100; frac = n &- whole &* 100
+        case 4: whole = n / 10_000; frac = n &- whole &* 10_000
+        case 6: whole = n / 1_000_000; frac = n &- whole &* 1_000_000
+        default:
+            let unit = UInt64(power(d))
+            whole = n / unit; frac = n % unit
         }
+        // Integer part: most are one digit; otherwise count the digits, then fill from the right.
+        if whole < 10 {
+            p[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: whole)
+            count += 1
+        } else {
+            var digits = 2
+            var probe = whole / 100
+            while probe > 0 { probe /= 10; digits += 1 }
+            var i = count + digits
+            while whole >= 10 { lastTwoDigits(of: &whole, before: &i, in: p) }
+            if i > count { p[count] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: whole) }
+            count += digits
+        }
+        guard frac != 0 else { return count }
+        // All `d` decimals, leading zeros included, two at a time; then the trailing zeros dropped.
         p[count] = UInt8(ascii: ".")
         count += 1
-        // Exactly `width` digits, leading zeros included.
-        var j = count + width - 1
-        while j >= count {
-            let q = frac / 10
-            p[j] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: frac &- q &* 10)
-            frac = q
-            j -= 1
-        }
-        return count + width
+        var j = count + d
+        let end = j
+        var k = d
+        while k >= 2 { lastTwoDigits(of: &frac, before: &j, in: p); k -= 2 }
+        if k == 1 { p[j - 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: frac) }
+        var last = end
+        // Stops at a nonzero decimal: `frac` was not zero.
+        while p[last - 1] == UInt8(ascii: "0") { last -= 1 }
+        return last
+    }
+
+    /// Writes `v`'s last two digits just before `i`, moves `i` back past them, and drops them from `v`.
+    @inline(__always) private static func lastTwoDigits(of v: inout UInt64, before i: inout Int, in p: UnsafeMutablePointer<UInt8>) {
+        let q = v / 100
+        let r = Int(truncatingIfNeeded: v &- q &* 100) &* 2
+        let pairs = digitPairs.utf8Start
+        i -= 2
+        p[i] = pairs[r]; p[i + 1] = pairs[r + 1]
+        v = q
+    }
+
+    /// "00" "01" ... "99": two digits per lookup, half the divisions. Computed, not a stored
+    /// static: a stored one is checked for initialisation on every access.
+    @inline(__always) private static var digitPairs: StaticString {
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
     }
 }
 
