@@ -89,7 +89,7 @@ func reasonsWrittenDirectlyMatchTheReasonValues(maxReasons: Int) throws {
                 #expect(j["reason"]?.string == reason.text)
                 #expect(j["cue"]?.string == reason.cue)
                 if reason.cue.contains("+") { merged += 1 }
-                if reason.text.utf8.count > 4_096 { long += 1 }
+                if reason.text.utf8.count > 1_024 { long += 1 }
                 if reason.text.utf8.contains(where: { $0 >= 0x80 }) { nonASCII += 1 }
                 for (k, prefix) in kinds.enumerated() where reason.text.hasPrefix(prefix) { seen[k] += 1 }
             }

@@ -317,7 +317,9 @@ extension [RankedReason] {
     func writeJSONReasons(max maxReasons: Int, into w: inout RawWriter) -> Bool {
         let limit = Swift.max(maxReasons, 0)
         guard limit > 0, !isEmpty else { return true }
-        let scratchBytes = 4_096
+        // 1 KiB: `withUnsafeTemporaryAllocation` takes it from the stack (4 KiB came from malloc,
+        // once per printed line); three reasons' words rarely need a quarter of it.
+        let scratchBytes = 1_024
         return withUnsafeBufferPointer { items in
             // No more groups than items, however large the configured limit.
             withUnsafeTemporaryAllocation(of: ReasonGroup.self, capacity: Swift.min(limit, items.count)) { groups in
