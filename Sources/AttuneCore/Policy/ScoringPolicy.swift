@@ -214,8 +214,9 @@ enum ReasonText: Sendable, Hashable {
     case comfortGiven
 
     var text: String {
-        // The common reasons are composed in place (one allocation, no interpolation):
-        // every line of `--emit every` writes three of them. Same words as ``write(into:)``.
+        // Read as Strings (`Decision.because`, or words too long for the JSON writer's scratch):
+        // the common reasons are composed in place (one allocation, no interpolation) from
+        // ``write(into:)``; the rarer ones keep their own spelling, which tests compare with it.
         switch self {
         case .tag(let channel, let reason):
             return RawWriter.compose(channel.utf8.count + reason.utf8.count + 2) { write(into: &$0) }
@@ -259,7 +260,7 @@ enum ReasonText: Sendable, Hashable {
         }
     }
 
-    /// The rarer reasons, by interpolation: ``text``'s own spelling, which tests hold the bytes of ``write(into:)`` to.
+    /// The rarer reasons, by interpolation (``ReasonWordsTests`` holds ``write(into:)``'s bytes to these).
     private var otherText: String {
         switch self {
         case .coverage(_, true): return "no evidence yet"
