@@ -36,14 +36,7 @@ extension Recommendation {
         } else {
             // The reasons are worked out when read: once here, not again if the line is retried in more room.
             let because = decision.because
-            out.render(bound: estimatedBytes(because: because)) {
-                writeJSON(into: &$0) { w in
-                    for (i, r) in because.enumerated() {
-                        if i > 0 { w.byte(UInt8(ascii: ",")) }
-                        r.writeJSON(into: &w)
-                    }
-                }
-            }
+            out.render(bound: estimatedBytes(because: because)) { writeJSON(into: &$0) { because.writeJSONMembers(into: &$0) } }
         }
     }
 
@@ -172,14 +165,17 @@ extension Recommendation {
     }
 }
 
-extension Reason {
-    /// `{"channel":...,"cue":...,"weight":...,"reason":...}`
-    func writeJSON(into w: inout RawWriter) {
-        w.raw("{\"channel\":"); w.string(channel)
-        w.raw(",\"cue\":"); w.string(cue)
-        w.raw(",\"weight\":"); w.number(weight)
-        w.raw(",\"reason\":"); w.string(text)
-        w.byte(UInt8(ascii: "}"))
+extension [Reason] {
+    /// The members of the output's `because` array: `{"channel":...,"cue":...,"weight":...,"reason":...},...`
+    func writeJSONMembers(into w: inout RawWriter) {
+        for (i, r) in enumerated() {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.raw("{\"channel\":"); w.string(r.channel)
+            w.raw(",\"cue\":"); w.string(r.cue)
+            w.raw(",\"weight\":"); w.number(r.weight)
+            w.raw(",\"reason\":"); w.string(r.text)
+            w.byte(UInt8(ascii: "}"))
+        }
     }
 }
 

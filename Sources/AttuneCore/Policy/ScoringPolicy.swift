@@ -177,10 +177,7 @@ struct DeferredReasons: Sendable {
     func writeJSON(into w: inout RawWriter) {
         let ranked = ranked()
         if !ranked.writeJSONReasons(max: tables.configuration.maxReasons, into: &w) {
-            for (i, r) in ranked.reasons(max: tables.configuration.maxReasons).enumerated() {
-                if i > 0 { w.byte(UInt8(ascii: ",")) }
-                r.writeJSON(into: &w)
-            }
+            ranked.reasons(max: tables.configuration.maxReasons).writeJSONMembers(into: &w)
         }
     }
 
