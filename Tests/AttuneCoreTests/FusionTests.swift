@@ -155,6 +155,47 @@ import Testing
         #expect(out == fusion.snapshot(b))
     }
 
+    /// The track keeps its tags in snapshot order as levels move (decay at different half-lives,
+    /// held intervals ending, renewals, superseding, expiry), so a snapshot lists them without
+    /// sorting: after every step the list must be what sorting it afresh gives.
+    @Test func snapshotTagsStaySortedAsLevelsCross() {
+        var c = FusionConfiguration()
+        c.supersedes["calm"] = ["anger"]
+        let fusion = KalmanFusion(configuration: c)
+        let names = ["anger", "calm", "fear", "joy", "sadness", "shame", "withdrawal", "zeal"]
+        var rng = SplitMix(seed: 7)
+        var s = fusion.makeState()
+        var out = FusedState()
+        var t = 0.0
+        var reordered = 0, previous: [String] = []
+        for step in 0..<600 {
+            t += Double(rng.next() % 40) / 10
+            var tags: [CueTag] = []
+            for _ in 0..<Int(rng.next() % 3) {
+                let name = names[Int(rng.next() % UInt64(names.count))]
+                let strength = Double(rng.next() % 100) / 100
+                let hold: Double? = rng.next() % 4 == 0 ? t + Double(rng.next() % 30) : nil
+                let halfLife: Double? = rng.next() % 2 == 0 ? Double(1 + rng.next() % 60) : nil
+                tags.append(CueTag(name, strength: strength, reason: "\(name) \(step)", holdUntil: hold, halfLife: halfLife))
+            }
+            if step % 5 == 4 {
+                fusion.advance(&s, to: t)   // time passes with no cue
+            } else {
+                apply(Evidence(tags: tags), cue(t), &s)
+            }
+            fusion.snapshot(s, into: &out)
+            let listed = out.other.tags
+            let sorted = listed.sorted { $0.level != $1.level ? $0.level > $1.level : $0.name < $1.name }
+            #expect(listed == sorted, "step \(step)")
+            #expect(Set(listed.map(\.name)).count == listed.count)
+            #expect(out == fusion.snapshot(s))
+            if listed.map(\.name) != previous.filter({ n in listed.contains { $0.name == n } }) { reordered += 1 }
+            previous = listed.map(\.name)
+        }
+        // The walk must have moved tags past each other, or it tested nothing.
+        #expect(reordered > 50)
+    }
+
     /// Mirroring is the Ruzicka similarity of the two people's posture tag levels; other channels' tags do not count.
     @Test func mirroringComparesPostureTagsByName() {
         var s = fusion.makeState()
@@ -169,3 +210,16 @@ import Testing
 }
 
 func pow2(_ x: Double) -> Double { exp2(x) }
+
+/// A seeded generator, so a failing walk can be replayed.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -73,6 +73,7 @@ public struct KalmanFusion: FusionStage {
             state[source].arousal.relax(toward: c.baselineArousal, prior: prior, dt: dt, halfLife: c.arousalHalfLife)
             state[source].decayTags(from: state.t, to: t, configuration: c)
             state[source].words *= halving(dt, c.talkShareHalfLife)
+            state[source].sortTags()
         }
         state.t = t
     }
@@ -81,6 +82,7 @@ public struct KalmanFusion: FusionStage {
         let c = configuration
         let weight = (tables.reliability[channel.name] ?? c.defaultReliability) * clamp(evidence.confidence, 0, 1)
         update(&state[cue.source], with: evidence, of: cue, channel: channel, weight: weight)
+        if !evidence.tags.isEmpty { state[cue.source].sortTags() }
         for tag in evidence.tags where tag.strength > 0 { state.fresh.append(tag.name) }
     }
 
@@ -356,56 +358,76 @@ struct Track: Sendable {
         }
     }
 
-    /// Writes the tags over `out`, strongest first (ties by name), entry by entry: where an entry
+    /// Keeps `tags` strongest first (ties by name), the order a snapshot lists them in, so a
+    /// snapshot copies them without sorting. Run after every change of levels: between two
+    /// events the order barely moves (one new or renewed tag, decay at a handful of
+    /// half-lives), so insertion sort does about one comparison a tag, where sorting the
+    /// arrival order afresh for every snapshot cost ~n²/4 (a track holds about 20 tags).
+    mutating func sortTags() {
+        let n = tags.count
+        guard n > 1 else { return }
+        // Through the buffer: swaps move the tags (no String retained), and each level is worked
+        // out once, kept beside its tag in scratch while they are sorted.
+        tags.withUnsafeMutableBufferPointer { tags in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { levels in
+                var sorted = true
+                for i in 0..<n {
+                    levels[i] = tags[i].effective
+                    if i > 0, !Track.before(i - 1, i, levels, tags) { sorted = false }
+                }
+                guard !sorted else { return }
+                for i in 1..<n {
+                    var j = i
+                    while j > 0, !Track.before(j - 1, j, levels, tags) {
+                        tags.swapAt(j - 1, j)
+                        levels.swapAt(j - 1, j)
+                        j -= 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether tag `a` lists before tag `b`: stronger first, then by name
+    /// (names are unique in a track, so the order is total).
+    @inline(__always) private static func before(_ a: Int, _ b: Int, _ levels: UnsafeMutableBufferPointer<Double>,
+                                                  _ tags: UnsafeMutableBufferPointer<ActiveTag>) -> Bool {
+        levels[a] != levels[b] ? levels[a] > levels[b] : tags[a].name < tags[b].name
+    }
+
+    /// Writes the tags over `out` in their order (``sortTags()``), entry by entry: where an entry
     /// already holds the same String it is kept rather than released and retained again, and no
-    /// array of TagLevels is built and sorted.
+    /// array of TagLevels is built.
     private func writeSortedTags(into out: inout [TagLevel]) {
         let n = tags.count
         guard n > 0 else { if !out.isEmpty { out.removeAll(keepingCapacity: true) }; return }
         // Through buffer pointers: subscripting the arrays copied whole ActiveTags (three Strings retained).
         tags.withUnsafeBufferPointer { tags in
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: n) { order in
-                // Insertion sort of indices: a track holds a handful of tags. Names are unique in a
-                // track, so the order is total and any sort gives the one `sort(by:)` gave.
-                for i in 0..<n {
-                    let level = tags[i].effective
-                    var j = i
-                    while j > 0 {
-                        let prevLevel = tags[order[j - 1]].effective
-                        if prevLevel != level ? prevLevel > level : tags[order[j - 1]].name < tags[i].name { break }
-                        order[j] = order[j - 1]
-                        j -= 1
-                    }
-                    order[j] = i
+            // Position by position. `out` is the bus's one scratch snapshot, so it last held
+            // another session's list: moving its entries into place (tried) found too few to pay
+            // for the search. Strings are compared as raw words in place (reading them out retained).
+            let reuse = Swift.min(out.count, n)
+            out.withUnsafeMutableBufferPointer { out in
+                let levelName = MemoryLayout<TagLevel>.offset(of: \TagLevel.name)!
+                let levelChannel = MemoryLayout<TagLevel>.offset(of: \TagLevel.channel)!
+                let levelReason = MemoryLayout<TagLevel>.offset(of: \TagLevel.reason)!
+                let activeName = MemoryLayout<ActiveTag>.offset(of: \ActiveTag.name)!
+                let activeChannel = MemoryLayout<ActiveTag>.offset(of: \ActiveTag.channel)!
+                let activeReason = MemoryLayout<ActiveTag>.offset(of: \ActiveTag.reason)!
+                for k in 0..<reuse {
+                    let to = UnsafeRawPointer(out.baseAddress.unsafelyUnwrapped + k)
+                    let from = UnsafeRawPointer(tags.baseAddress.unsafelyUnwrapped + k)
+                    if !sameBits(to, levelName, from, activeName) { out[k].name = tags[k].name }
+                    out[k].level = tags[k].effective
+                    if !sameBits(to, levelChannel, from, activeChannel) { out[k].channel = tags[k].channel }
+                    if !sameBits(to, levelReason, from, activeReason) { out[k].reason = tags[k].reason }
                 }
-                // Position by position. `out` is the bus's one scratch snapshot, so it last held
-                // another session's list: moving its entries into place (tried) found too few to pay
-                // for the search. Strings are compared as raw words in place (reading them out retained).
-                let reuse = Swift.min(out.count, n)
-                out.withUnsafeMutableBufferPointer { out in
-                    let levelName = MemoryLayout<TagLevel>.offset(of: \TagLevel.name)!
-                    let levelChannel = MemoryLayout<TagLevel>.offset(of: \TagLevel.channel)!
-                    let levelReason = MemoryLayout<TagLevel>.offset(of: \TagLevel.reason)!
-                    let activeName = MemoryLayout<ActiveTag>.offset(of: \ActiveTag.name)!
-                    let activeChannel = MemoryLayout<ActiveTag>.offset(of: \ActiveTag.channel)!
-                    let activeReason = MemoryLayout<ActiveTag>.offset(of: \ActiveTag.reason)!
-                    for k in 0..<reuse {
-                        let i = order[k]
-                        let to = UnsafeRawPointer(out.baseAddress.unsafelyUnwrapped + k)
-                        let from = UnsafeRawPointer(tags.baseAddress.unsafelyUnwrapped + i)
-                        if !sameBits(to, levelName, from, activeName) { out[k].name = tags[i].name }
-                        out[k].level = tags[i].effective
-                        if !sameBits(to, levelChannel, from, activeChannel) { out[k].channel = tags[i].channel }
-                        if !sameBits(to, levelReason, from, activeReason) { out[k].reason = tags[i].reason }
-                    }
-                }
-                // One at a time: `removeSubrange` goes through the generic `replaceSubrange` (about
-                // 900 instructions), and it is nearly always one tag that expired.
-                while out.count > n { out.removeLast() }
-                for k in reuse..<n {
-                    let i = order[k]
-                    out.append(TagLevel(name: tags[i].name, level: tags[i].effective, channel: tags[i].channel, reason: tags[i].reason))
-                }
+            }
+            // One at a time: `removeSubrange` goes through the generic `replaceSubrange` (about
+            // 900 instructions), and it is nearly always one tag that expired.
+            while out.count > n { out.removeLast() }
+            for k in reuse..<n {
+                out.append(TagLevel(name: tags[k].name, level: tags[k].effective, channel: tags[k].channel, reason: tags[k].reason))
             }
         }
     }
