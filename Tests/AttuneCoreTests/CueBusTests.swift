@@ -26,6 +26,36 @@ func everyBus(maxLateness: Double = 0.5) -> CueBus<KalmanFusion, ScoringPolicy> 
         #expect(bus.counts.late == 0)
     }
 
+    /// Recommendations are moved out of the bus one by one: each reaches `drain` once, in order;
+    /// when the output fails part-way the rest are dropped with it, and what comes later comes
+    /// out alone (the outbox's slots are reused, never left holding an old one).
+    @Test func drainHandsEachRecommendationOverOnceInOrder() {
+        struct OutputFailed: Error {}
+        var bus = everyBus(maxLateness: 0)
+        for i in 1...4 { bus.push(affect(Double(i), 0.1, line: i)) }
+        var seen: [Int] = []
+        #expect(throws: OutputFailed.self) {
+            try bus.drain { r in
+                seen.append(r.line)
+                if seen.count == 2 { throw OutputFailed() }
+            }
+        }
+        #expect(seen == [1, 2])
+        #expect(bus.drain().isEmpty)
+        bus.push(affect(5, -0.4, line: 5))
+        bus.push(affect(6, -0.5, line: 6))
+        seen = []
+        bus.drain { seen.append($0.line) }
+        #expect(seen == [5, 6])
+        bus.push(affect(7, 0, line: 7))
+        bus.finish()
+        let last = bus.drain()
+        #expect(last.map(\.line) == [7])
+        #expect(last[0].state.other.valence < 0)
+        #expect(bus.drain().isEmpty)
+        #expect(bus.counts.emitted == 7)
+    }
+
     @Test func tiesKeepArrivalOrder() {
         var bus = everyBus()
         bus.push(affect(1.0, -0.5, line: 1))

@@ -43,7 +43,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     private var idleQueue: [(name: String, arrival: Int)] = []
     private var idleHead = 0
     /// Emitted and not yet drained, in emission order.
-    private var outbox: [Recommendation] = []
+    private var outbox = Outbox()
     /// Plugin warnings not yet drained: (line, message).
     private var warningOutbox: [(line: Int, message: String)] = []
     public private(set) var counts = Counts()
@@ -198,19 +198,19 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
 
     /// The recommendations emitted since the last drain, in order.
     public mutating func drain() -> [Recommendation] {
-        defer { outbox.removeAll(keepingCapacity: true) }
-        return outbox
+        var all: [Recommendation] = []
+        all.reserveCapacity(outbox.count)
+        drain { all.append($0) }
+        return all
     }
 
-    /// Calls `body` for each recommendation emitted since the last drain, without copying the array.
+    /// Calls `body` for each recommendation emitted since the last drain, in order. Each is moved
+    /// out of the outbox to `body` and destroyed after it, never copied. If `body` throws, the rest
+    /// are dropped (as the output they were for has failed).
     @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func drain(_ body: (Recommendation) throws -> Void) rethrows {
-        defer { outbox.removeAll(keepingCapacity: true) }
-        // Borrowed through the buffer: `for r in outbox` copied each recommendation (every array
-        // and String in its state retained, then released).
-        try outbox.withUnsafeBufferPointer { items in
-            for i in items.indices { try body(items[i]) }
-        }
+        defer { outbox.clear() }
+        while let r = outbox.takeNext() { try body(r) }
     }
 
     /// Plugin warnings since the last call: (input line, message).
@@ -256,6 +256,36 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         var changed: Bool
         var decision: Decision {
             Decision(mode: mode, confidence: confidence, scores: scores, risk: risk, because: [], changed: changed)
+        }
+    }
+
+    /// Emitted recommendations waiting to be drained, in slots they are moved into and out of:
+    /// reading them out of an array copied each one (every array and String of its state retained
+    /// and released again), and emptying the array went through the generic `replaceSubrange`
+    /// (about 1,800 instructions a line with `--emit every`).
+    private struct Outbox: Sendable {
+        private var slots: [Recommendation?] = []
+        /// Slots in use, and the next one to take.
+        private(set) var count = 0
+        private var head = 0
+
+        mutating func append(_ r: consuming Recommendation) {
+            if count < slots.count { slots[count] = consume r } else { slots.append(consume r) }
+            count += 1
+        }
+
+        /// The oldest recommendation not yet taken, moved out of its slot.
+        mutating func takeNext() -> Recommendation? {
+            guard head < count else { return nil }
+            head += 1
+            return slots[head - 1].take()
+        }
+
+        /// Empties the outbox, dropping what was not taken; the slots stay for the next events.
+        mutating func clear() {
+            for i in head..<count { slots[i] = nil }
+            count = 0
+            head = 0
         }
     }
 
@@ -323,7 +353,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         var hasPrior = false
         if session.lastDecision != nil, case .cue(let cue) = p.event, cue.source == .listener,
            feedback.configuration.utteranceChannels.contains(cue.channel) {
-            snapshot(session.fusion, into: &priorScratch)
+            Self.snapshot(fusion, session.fusion, into: &priorScratch)
             hasPrior = true
         }
         let t = max(p.event.t, session.clock)
@@ -358,7 +388,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
                                           state: &session.feedback)
             }
             if cue.source == .other && session.feedback.isWatching {
-                snapshot(session.fusion, into: &beforeScratch)
+                Self.snapshot(fusion, session.fusion, into: &beforeScratch)
                 hasBefore = true
             }
             fusion.apply(evidence, of: cue, channel: ChannelInfo(name: cue.channel, index: index), to: &session.fusion)
@@ -390,11 +420,10 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         // retained), and under `--emit change` most events keep none. The decision moves in
         // (its deferred reasons hold a snapshot of their own).
         guard keep else { return }
-        var r = Recommendation(t: t, session: name, line: p.event.line, event: eventName, source: source,
-                               late: late, decision: consume decision, state: fused)
-        r.response = response
-        r.rupture = seen.rupture
-        r.repair = seen.repair
+        // A `let` built whole: a `var` filled in afterwards was copied into the outbox.
+        let r = Recommendation(t: t, session: name, line: p.event.line, event: eventName, source: source,
+                               late: late, decision: consume decision, state: fused,
+                               response: response, rupture: seen.rupture, repair: seen.repair)
         if configuration.emit == .final {
             session.last.removeAll(keepingCapacity: true)
             session.last.append(r)
@@ -404,8 +433,11 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     }
 
     /// `out = fusion.snapshot(state)`, reusing `out`'s storage. The fusion stage writes every field
-    /// but `responses`, which a fresh snapshot has empty.
-    private func snapshot(_ state: Fusion.State, into out: inout FusedState) {
+    /// but `responses`, which a fresh snapshot has empty. Static, not a method: a method of the bus
+    /// called with one of the bus's own scratch snapshots `inout` made the compiler copy the whole
+    /// bus first (every array in it retained), so the scratch's arrays were shared, and copied, as
+    /// they were rewritten.
+    private static func snapshot(_ fusion: Fusion, _ state: Fusion.State, into out: inout FusedState) {
         fusion.snapshot(state, into: &out)
         out.responses = ResponseHistory()
     }
