@@ -142,15 +142,14 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         if event.t < session.clock {
             // Too late to put in order: apply now, at the session's clock, and say so.
             counts.late += 1
-            apply(pending, late: true, to: &session, name: name)
+            apply(pending.event, late: true, to: &session, name: name)
         } else {
             session.pending.insert(pending)
             session.maxSeen = max(session.maxSeen, event.t)
             let horizon = session.maxSeen - configuration.maxLateness
-            while let first = session.pending.first,
-                  first.event.t <= horizon || session.pending.count > max(configuration.maxBuffered, 1) {
-                session.pending.removeFirst()
-                apply(first, late: false, to: &session, name: name)
+            while let first = session.pending.firstT,
+                  first <= horizon || session.pending.count > max(configuration.maxBuffered, 1) {
+                apply(session.pending.takeFirst(), late: false, to: &session, name: name)
             }
         }
         session.lastArrival = arrivals
@@ -290,35 +289,40 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     }
 
     /// Events sorted by (t, arrival) behind a head index: taking the first is O(1)
-    /// (`Array.removeFirst` is O(n), quadratic on a full buffer).
+    /// (`Array.removeFirst` is O(n), quadratic on a full buffer). Taken events are moved out of
+    /// their slots, not copied (a copy retains every String and value of the cue, and the
+    /// buffer's own was destroyed later).
     private struct ReorderBuffer: Sendable {
-        private var items: [Pending] = []
+        private var items: [Pending?] = []
         private var head = 0
 
         var count: Int { items.count - head }
         var isEmpty: Bool { head == items.count }
-        var first: Pending? { head < items.count ? items[head] : nil }
+        /// The first event's timestamp, if any.
+        var firstT: Double? { head < items.count ? items[head].unsafelyUnwrapped.event.t : nil }
 
         mutating func insert(_ p: Pending) {
             // Mostly in order: scan from the back.
             var i = items.count
-            while i > head, items[i - 1].event.t > p.event.t { i -= 1 }
+            while i > head, items[i - 1].unsafelyUnwrapped.event.t > p.event.t { i -= 1 }
             items.insert(p, at: i)
         }
 
-        mutating func removeFirst() {
+        /// Moves the first event out. The buffer must not be empty.
+        mutating func takeFirst() -> InputEvent {
+            let taken = items[head].take().unsafelyUnwrapped.event
             head += 1
             if head == items.count {
                 items.removeAll(keepingCapacity: items.capacity <= 64)
                 head = 0
             } else if items.count - head <= 8 || (head >= 64 && head * 2 >= items.count) {
-                // Taken events stay in `items` (decoded values and all) until this runs: in the
-                // usual state of one or two events waiting, move them to the front at once, so a
-                // session holds only what it still waits on and its buffer stays a few slots long
-                // (behind a head index alone it held up to 127 taken events, ~14 kB a session).
+                // In the usual state of one or two events waiting, move them to the front at once,
+                // so a session's buffer stays a few slots long (behind a head index alone it grew
+                // to 127 slots, ~14 kB a session when taken events were kept in them).
                 items.removeFirst(head)
                 head = 0
             }
+            return taken
         }
     }
 
@@ -330,9 +334,8 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     }
 
     private mutating func close(_ session: inout Session, name: String) {
-        while let p = session.pending.first {
-            session.pending.removeFirst()
-            apply(p, late: false, to: &session, name: name)
+        while !session.pending.isEmpty {
+            apply(session.pending.takeFirst(), late: false, to: &session, name: name)
         }
         if configuration.emit == .final, let last = session.last.last {
             emit(last)
@@ -345,18 +348,20 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         counts.sessionsClosed += 1
     }
 
-    private mutating func apply(_ p: Pending, late: Bool, to session: inout Session, name: String) {
+    /// Consuming: the event's cue is moved into the plugin call, not copied.
+    private mutating func apply(_ event: consuming InputEvent, late: Bool, to session: inout Session, name: String) {
         // A listener utterance is scored against the last decision and the state it was made from.
         // That state is the snapshot of the fusion state as it is now, before time moves on (nothing
         // changes it between events): worked out here, for these cues only, instead of keeping a
         // copy per event (which would also defeat the in-place snapshot).
         var hasPrior = false
-        if session.lastDecision != nil, case .cue(let cue) = p.event, cue.source == .listener,
+        if session.lastDecision != nil, case .cue(let cue) = event, cue.source == .listener,
            feedback.configuration.utteranceChannels.contains(cue.channel) {
             Self.snapshot(fusion, session.fusion, into: &priorScratch)
             hasPrior = true
         }
-        let t = max(p.event.t, session.clock)
+        let t = max(event.t, session.clock)
+        let line = event.line
         if t > session.clock || session.clock == -.infinity {
             fusion.advance(&session.fusion, to: t)
             session.clock = t
@@ -365,7 +370,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         var source: Source?
         var response: ScoredResponse?
         var hasBefore = false
-        switch p.event {
+        switch consume event {
         case .cue(var cue):
             cue.t = t
             guard let index = channels.index(of: cue.channel) else { return }
@@ -421,7 +426,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
         // (its deferred reasons hold a snapshot of their own).
         guard keep else { return }
         // A `let` built whole: a `var` filled in afterwards was copied into the outbox.
-        let r = Recommendation(t: t, session: name, line: p.event.line, event: eventName, source: source,
+        let r = Recommendation(t: t, session: name, line: line, event: eventName, source: source,
                                late: late, decision: consume decision, state: fused,
                                response: response, rupture: seen.rupture, repair: seen.repair)
         if configuration.emit == .final {
