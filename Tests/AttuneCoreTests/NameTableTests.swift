@@ -27,4 +27,16 @@ import Testing
         #expect(table.count == 10)
         for j in 0..<10 { #expect(table["k\(j)"] == 90 + j) }
     }
+
+    /// Keys of every length up to past a probe's bytes, the empty key, and a table grown from 8
+    /// slots many times over: lookups find exactly the keys set, by their bytes.
+    @Test func findsKeysByTheirBytesAcrossGrowth() {
+        var table = NameTable<Int>()
+        var keys: [String] = [""]
+        for n in 1...40 { keys.append(String(repeating: "a", count: n)); keys.append("k\(n)_" + String(repeating: "z", count: n % 7)) }
+        for (i, k) in keys.enumerated() { table[k] = i }
+        #expect(table.count == keys.count)
+        for (i, k) in keys.enumerated() { #expect(table[k] == i, "\(k)") }
+        for probe in ["b", "aa ", String(repeating: "a", count: 41), "k1", "k1_z", "K1_z"] { #expect(table[probe] == nil, "\(probe)") }
+    }
 }
