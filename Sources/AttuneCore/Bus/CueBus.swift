@@ -138,14 +138,13 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
             sessions[name] = slot
         }
         var session = store[slot].take()!
-        let pending = Pending(event: event, arrival: arrivals)
         if event.t < session.clock {
             // Too late to put in order: apply now, at the session's clock, and say so.
             counts.late += 1
-            apply(pending.event, late: true, to: &session, name: name)
+            apply(event, late: true, to: &session, name: name)
         } else {
-            session.pending.insert(pending)
             session.maxSeen = max(session.maxSeen, event.t)
+            session.pending.insert(event)
             let horizon = session.maxSeen - configuration.maxLateness
             while let first = session.pending.firstT,
                   first <= horizon || session.pending.count > max(configuration.maxBuffered, 1) {
@@ -221,18 +220,13 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
 
     // MARK: - Per session
 
-    private struct Pending: Sendable {
-        var event: InputEvent
-        var arrival: Int
-    }
-
     private struct Session: Sendable {
         var order: Int
         var clock = -Double.infinity
         var maxSeen = -Double.infinity
         /// Arrival number of the session's latest event (for idle eviction).
         var lastArrival = 0
-        /// Sorted by (t, arrival): ties keep arrival order.
+        /// Sorted by t; ties keep arrival order (insertion scans from the back past later times only).
         var pending = ReorderBuffer()
         /// Plugin states: index = source.rawValue * channelCount + channel index; created on first use.
         var slots: [(any ChannelSlot)?]
@@ -293,24 +287,24 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     /// their slots, not copied (a copy retains every String and value of the cue, and the
     /// buffer's own was destroyed later).
     private struct ReorderBuffer: Sendable {
-        private var items: [Pending?] = []
+        private var items: [InputEvent?] = []
         private var head = 0
 
         var count: Int { items.count - head }
         var isEmpty: Bool { head == items.count }
         /// The first event's timestamp, if any.
-        var firstT: Double? { head < items.count ? items[head].unsafelyUnwrapped.event.t : nil }
+        var firstT: Double? { head < items.count ? items[head].unsafelyUnwrapped.t : nil }
 
-        mutating func insert(_ p: Pending) {
-            // Mostly in order: scan from the back.
+        mutating func insert(_ event: InputEvent) {
+            // Mostly in order: scan from the back. Stopping at an equal time keeps arrival order.
             var i = items.count
-            while i > head, items[i - 1].unsafelyUnwrapped.event.t > p.event.t { i -= 1 }
-            items.insert(p, at: i)
+            while i > head, items[i - 1].unsafelyUnwrapped.t > event.t { i -= 1 }
+            items.insert(event, at: i)
         }
 
         /// Moves the first event out. The buffer must not be empty.
         mutating func takeFirst() -> InputEvent {
-            let taken = items[head].take().unsafelyUnwrapped.event
+            let taken = items[head].take().unsafelyUnwrapped
             head += 1
             if head == items.count {
                 items.removeAll(keepingCapacity: items.capacity <= 64)
