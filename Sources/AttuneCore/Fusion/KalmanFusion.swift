@@ -434,55 +434,72 @@ struct Track: Sendable {
 
     /// Disagreement between channels about valence, and denial in words while the body shows distress.
     func incongruence(configuration c: FusionConfiguration, t: Double) -> (Double, IncongruenceDetail) {
-        // No words here: the detail keeps the values, written out only if read.
-        var best = 0.0, bestPair = (-1, -1)
-        for i in channelValence.indices {
-            for j in channelValence.indices where j > i {
-                let a = channelValence[i], b = channelValence[j]
-                let z = abs(a.value - b.value) / (a.variance + b.variance).squareRoot()
-                let fresh = halving(t - a.t, c.incongruenceHalfLife) * halving(t - b.t, c.incongruenceHalfLife)
-                let d = clamp((z - c.incongruenceOnset) / (c.incongruenceFull - c.incongruenceOnset), 0, 1) * fresh
-                if d > best {
-                    best = d
-                    bestPair = (i, j)
+        // No words here: the detail keeps the values, written out only if read. Read through
+        // buffers: `for tag in tags` and `channelValence[i]` copied each element (its Strings
+        // retained and released), on every event.
+        channelValence.withUnsafeBufferPointer { cvs in
+            tags.withUnsafeBufferPointer { tags in
+                var best = 0.0, bestPair = (-1, -1)
+                if cvs.count >= 2 {
+                    // Each reading's freshness once, not once per pair it is in (same values, same products).
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: cvs.count) { fresh in
+                        for i in cvs.indices { fresh[i] = halving(t - cvs[i].t, c.incongruenceHalfLife) }
+                        for i in cvs.indices {
+                            for j in cvs.indices where j > i {
+                                let z = abs(cvs[i].value - cvs[j].value) / (cvs[i].variance + cvs[j].variance).squareRoot()
+                                let d = clamp((z - c.incongruenceOnset) / (c.incongruenceFull - c.incongruenceOnset), 0, 1)
+                                    * (fresh[i] * fresh[j])
+                                if d > best {
+                                    best = d
+                                    bestPair = (i, j)
+                                }
+                            }
+                        }
+                    }
                 }
-            }
-        }
-        var detail = IncongruenceDetail.written(reason: "", channels: "")
-        if bestPair.0 >= 0 {
-            let a = channelValence[bestPair.0], b = channelValence[bestPair.1]
-            detail = .pair(a.channel, a.value, b.channel, b.value)
-        }
-        var denial = 0.0, denialReason = ""
-        for tag in tags where tag.denial && tag.effective > denial {
-            denial = tag.effective
-            denialReason = tag.reason
-        }
-        if denial > 0 {
-            var shown = 0.0, shownReason: String? = "", shownValence = 0.0, shownChannel = ""
-            for tag in tags where tag.distress && tag.effective > shown {
-                shown = tag.effective
-                shownReason = tag.reason
-                shownChannel = tag.channel
-            }
-            for cv in channelValence where !cv.verbal {
-                // A confident negative reading counts fully; one as vague as the prior barely.
-                let sure = 0.25 / (0.25 + cv.variance)
-                let neg = max(0, -cv.value) * sure * halving(t - cv.t, c.incongruenceHalfLife) * 2
-                if neg > shown {
-                    shown = min(1, neg)
-                    shownReason = nil
-                    shownValence = cv.value
-                    shownChannel = cv.channel
+                var detail = IncongruenceDetail.written(reason: "", channels: "")
+                if bestPair.0 >= 0 {
+                    let a = bestPair.0, b = bestPair.1
+                    detail = .pair(cvs[a].channel, cvs[a].value, cvs[b].channel, cvs[b].value)
                 }
-            }
-            let d = denial * shown
-            if d > best {
-                best = d
-                detail = .denial(denialReason, channel: shownChannel, tagReason: shownReason, valence: shownValence)
+                var denial = 0.0, denialAt = -1
+                for k in tags.indices where tags[k].denial && tags[k].effective > denial {
+                    denial = tags[k].effective
+                    denialAt = k
+                }
+                if denialAt >= 0 {
+                    var shown = 0.0, shownTag = -1, shownReading = -1
+                    for k in tags.indices where tags[k].distress && tags[k].effective > shown {
+                        shown = tags[k].effective
+                        shownTag = k
+                    }
+                    for i in cvs.indices where !cvs[i].verbal {
+                        // A confident negative reading counts fully; one as vague as the prior barely.
+                        let sure = 0.25 / (0.25 + cvs[i].variance)
+                        let neg = max(0, -cvs[i].value) * sure * halving(t - cvs[i].t, c.incongruenceHalfLife) * 2
+                        if neg > shown {
+                            shown = min(1, neg)
+                            shownReading = i
+                        }
+                    }
+                    let d = denial * shown
+                    if d > best {
+                        best = d
+                        // The last stronger one wins: a reading found after the tags replaces the tag.
+                        if shownReading >= 0 {
+                            detail = .denial(tags[denialAt].reason, channel: cvs[shownReading].channel, tagReason: nil,
+                                             valence: cvs[shownReading].value)
+                        } else if shownTag >= 0 {
+                            detail = .denial(tags[denialAt].reason, channel: tags[shownTag].channel,
+                                             tagReason: tags[shownTag].reason, valence: 0)
+                        } else {
+                            detail = .denial(tags[denialAt].reason, channel: "", tagReason: "", valence: 0)
+                        }
+                    }
+                }
+                return (clamp(best, 0, 1), detail)
             }
         }
-        return (clamp(best, 0, 1), detail)
     }
 }
 
