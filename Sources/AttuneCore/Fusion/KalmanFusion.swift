@@ -485,15 +485,13 @@ struct Track: Sendable {
                     let d = denial * shown
                     if d > best {
                         best = d
-                        // The last stronger one wins: a reading found after the tags replaces the tag.
+                        // d > 0, so something was shown; a reading, found after the tags, beat the tag.
                         if shownReading >= 0 {
                             detail = .denial(tags[denialAt].reason, channel: cvs[shownReading].channel, tagReason: nil,
                                              valence: cvs[shownReading].value)
-                        } else if shownTag >= 0 {
+                        } else {
                             detail = .denial(tags[denialAt].reason, channel: tags[shownTag].channel,
                                              tagReason: tags[shownTag].reason, valence: 0)
-                        } else {
-                            detail = .denial(tags[denialAt].reason, channel: "", tagReason: "", valence: 0)
                         }
                     }
                 }
