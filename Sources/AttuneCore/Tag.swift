@@ -52,4 +52,36 @@ public enum Tag {
     public static let restless = "restless"
     /// Nodding, smiling at, laughing with: engaged with the listener.
     public static let engagement = "engagement"
+    /// An open, unguarded body (the opposite of `closed`).
+    public static let openness = "openness"
+    /// A head shake: disagreement or refusal, a weak negative.
+    public static let disagreement = "disagreement"
+
+    /// The standard names in a fixed order, each numbered by its position: a
+    /// tag whose name is one of them carries the number (`TagLevel.standardIndex`),
+    /// so the policy and the feedback tracker find its weights and membership by
+    /// index instead of by name on every event (each tag of each event was a
+    /// name lookup, a few percent of a run).
+    ///
+    /// Why an index can stand for the name: every name here is lowercase ASCII
+    /// letters and `_`, and no string that is not byte for byte one of them is
+    /// equal to it under String's canonical equivalence (no non-ASCII scalar
+    /// decomposes to a lowercase letter or `_`; `TagTests` checks both). So two
+    /// names are equal exactly when their indexes are, whenever one of them is
+    /// standard; only two non-standard names need comparing as Strings.
+    static let standard: [String] = [
+        spaceRequest, connectionBid, denial, uncertainty, clipped, question, risk, hostility,
+        anger, sadness, fear, joy, shame, loneliness, surprise,
+        flatLowEnergy, tenseOrShaky, agitated,
+        crying, withdrawal, approach, closed, distress, restless, engagement, openness, disagreement,
+    ]
+
+    /// Position in ``standard`` by exact bytes, built once.
+    private static let standardIndexes = NameTable(standard.enumerated().map { ($0.element, Int32($0.offset)) })
+
+    /// `name`'s position in ``standard``, or -1: exact bytes (see ``standard`` for why that
+    /// is the same answer as String equality).
+    static func standardIndex(of name: String) -> Int32 {
+        standardIndexes[name] ?? -1
+    }
 }

@@ -4,10 +4,28 @@
 /// returns). One `State` per session; policy-agnostic (it needs only the
 /// `Decision` in force and the fused state). Rules: `Protocols/feedback.md`.
 public struct FeedbackTracker: Sendable {
-    public var configuration: FeedbackConfiguration
+    public var configuration: FeedbackConfiguration {
+        didSet { watched = WatchedTags(configuration) }
+    }
+    /// The configuration's tag lists with each name's standard index, looked up once: the
+    /// other's every cue compares them with its tags (see `Tag.standard`).
+    private var watched: WatchedTags
 
     public init(configuration: FeedbackConfiguration = .init()) {
         self.configuration = configuration
+        self.watched = WatchedTags(configuration)
+    }
+
+    struct WatchedTags: Sendable {
+        typealias Name = (name: String, index: Int32)
+        let distress, withdrawal, engagement: [Name]
+
+        init(_ c: FeedbackConfiguration) {
+            func resolve(_ names: [String]) -> [Name] { names.map { ($0, Tag.standardIndex(of: $0)) } }
+            distress = resolve(c.distressTags)
+            withdrawal = resolve(c.withdrawalTags)
+            engagement = resolve(c.engagementTags)
+        }
     }
 
     public struct State: Sendable {
@@ -41,7 +59,9 @@ public struct FeedbackTracker: Sendable {
     /// The other's distress: max(−valence, the strongest distress tag).
     public func distress(_ o: TrackSnapshot) -> Double {
         var d = max(0, -o.valence)
-        for tag in o.tags where configuration.distressTags.contains(tag.name) { d = max(d, tag.level) }
+        for tag in o.tags where watched.distress.contains(where: { tag.isNamed($0.name, index: $0.index) }) {
+            d = max(d, tag.level)
+        }
         return d
     }
 
@@ -222,16 +242,16 @@ public struct FeedbackTracker: Sendable {
         // valence moving up or a distress tag falling (superseded) is less.
         var rising = max(0, before.other.valence - after.other.valence)
         var easing = max(0, after.other.valence - before.other.valence)
-        for name in c.distressTags {
-            let d = after.other.level(of: name) - before.other.level(of: name)
+        for (name, index) in watched.distress {
+            let d = after.other.level(of: name, index: index) - before.other.level(of: name, index: index)
             rising = max(rising, d)
             easing = max(easing, -d)
         }
-        func rise(_ names: [String]) -> (amount: Double, tag: TagLevel?) {
+        func rise(_ names: [WatchedTags.Name]) -> (amount: Double, tag: TagLevel?) {
             var best: (Double, TagLevel?) = (0, nil)
-            for name in names {
-                let d = after.other.level(of: name) - before.other.level(of: name)
-                if d > best.0 { best = (d, after.other.tags.first { $0.name == name }) }
+            for (name, index) in names {
+                let d = after.other.level(of: name, index: index) - before.other.level(of: name, index: index)
+                if d > best.0 { best = (d, after.other.tags.first { $0.isNamed(name, index: index) }) }
             }
             return best
         }
@@ -239,7 +259,7 @@ public struct FeedbackTracker: Sendable {
         var rupture: Rupture?
         if !state.watching.isEmpty {
             for i in state.watching.indices { state.watching[i].distressChange += rising }
-            let withdrawal = rise(c.withdrawalTags)
+            let withdrawal = rise(watched.withdrawal)
             var why: String?
             if withdrawal.amount >= c.withdrawalRise, let tag = withdrawal.tag {
                 why = "the other pulled back (\(tag.channel): \(tag.reason))"
@@ -259,7 +279,7 @@ public struct FeedbackTracker: Sendable {
         if rupture == nil, var cand = state.candidate, !state.openRuptures.isEmpty {
             cand.distressChange += easing
             state.candidate = cand
-            let engagement = rise(c.engagementTags)
+            let engagement = rise(watched.engagement)
             var why: String?
             if engagement.amount >= c.engagementRise, let tag = engagement.tag {
                 why = "engagement returned (\(tag.channel): \(tag.reason))"

@@ -33,15 +33,36 @@ public struct ChannelInfo: Sendable, Hashable {
 /// A tag as it stands now: its level after accumulation and decay, and the
 /// latest reason behind it.
 public struct TagLevel: Sendable, Hashable {
-    public var name: String
+    public var name: String {
+        get { storedName }
+        set { storedName = newValue; standardIndex = Tag.standardIndex(of: newValue) }
+    }
     public var level: Double
     public var channel: String
     public var reason: String
+    /// Stored apart from `name` so that the fusion stage can copy a name and its index
+    /// together without the lookup the setter does.
+    var storedName: String
+    /// `Tag.standardIndex(of: name)`, kept with the name (see `Tag.standard`).
+    var standardIndex: Int32
+
     public init(name: String, level: Double, channel: String, reason: String) {
-        self.name = name
+        self.init(name: name, standardIndex: Tag.standardIndex(of: name), level: level, channel: channel, reason: reason)
+    }
+
+    /// For a name whose index is known (`standardIndex` must be `Tag.standardIndex(of: name)`).
+    init(name: String, standardIndex: Int32, level: Double, channel: String, reason: String) {
+        self.storedName = name
+        self.standardIndex = standardIndex
         self.level = level
         self.channel = channel
         self.reason = reason
+    }
+
+    /// Whether this tag's name is `name`, whose standard index is `index`: by index when
+    /// either is standard (see `Tag.standard`), as Strings otherwise.
+    @inline(__always) func isNamed(_ name: String, index: Int32) -> Bool {
+        index >= 0 || standardIndex >= 0 ? standardIndex == index : storedName == name
     }
 }
 
@@ -76,8 +97,16 @@ public struct TrackSnapshot: Sendable, Hashable {
     public init() {}
 
     public func level(of tag: String) -> Double {
-        for t in tags where t.name == tag { return t.level }
-        return 0
+        level(of: tag, index: Tag.standardIndex(of: tag))
+    }
+
+    /// ``level(of:)`` for a name whose standard index is known.
+    func level(of tag: String, index: Int32) -> Double {
+        // Through the buffer: `for t in tags` copied each TagLevel (three Strings retained).
+        tags.withUnsafeBufferPointer { tags in
+            for i in tags.indices where tags[i].isNamed(tag, index: index) { return tags[i].level }
+            return 0
+        }
     }
 }
 

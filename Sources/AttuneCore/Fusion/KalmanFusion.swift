@@ -243,6 +243,9 @@ struct ActiveTag: Sendable {
     var denial: Bool
     var distress: Bool
     var posture: Bool
+    /// `Tag.standardIndex(of: name)`, looked up once and handed on to the snapshot's ``TagLevel``.
+    /// Here, after the flags, it fits in their padding: a tag's stride stays 112 bytes.
+    var standardIndex: Int32
     /// The name's hash when it is ASCII (nil otherwise), for comparing names without String (see ``sameName(_:_:)``).
     var nameKey: UInt64?
 
@@ -279,7 +282,7 @@ struct Track: Sendable {
             tags.append(ActiveTag(name: tag.name, level: 0, held: 0, holdUntil: t, halfLife: halfLife, channel: channel, reason: tag.reason,
                                   floodWeight: c.flooding.tags[tag.name], denial: c.denialTags.contains(tag.name),
                                   distress: c.nonverbalDistressTags.contains(tag.name), posture: channel == "posture",
-                                  nameKey: ActiveTag.nameKey(tag.name)))
+                                  standardIndex: Tag.standardIndex(of: tag.name), nameKey: ActiveTag.nameKey(tag.name)))
             return tags.count - 1
         }()
         if let until = tag.holdUntil, until > t {
@@ -354,7 +357,8 @@ struct Track: Sendable {
         s.floodedTag = nil
         if strongest >= 0, byTags > byState {
             let tag = tags[strongest]
-            s.floodedTag = TagLevel(name: tag.name, level: tag.effective, channel: tag.channel, reason: tag.reason)
+            s.floodedTag = TagLevel(name: tag.name, standardIndex: tag.standardIndex, level: tag.effective,
+                                    channel: tag.channel, reason: tag.reason)
         }
     }
 
@@ -408,7 +412,7 @@ struct Track: Sendable {
             // for the search. Strings are compared as raw words in place (reading them out retained).
             let reuse = Swift.min(out.count, n)
             out.withUnsafeMutableBufferPointer { out in
-                let levelName = MemoryLayout<TagLevel>.offset(of: \TagLevel.name)!
+                let levelName = MemoryLayout<TagLevel>.offset(of: \TagLevel.storedName)!
                 let levelChannel = MemoryLayout<TagLevel>.offset(of: \TagLevel.channel)!
                 let levelReason = MemoryLayout<TagLevel>.offset(of: \TagLevel.reason)!
                 let activeName = MemoryLayout<ActiveTag>.offset(of: \ActiveTag.name)!
@@ -417,7 +421,10 @@ struct Track: Sendable {
                 for k in 0..<reuse {
                     let to = UnsafeRawPointer(out.baseAddress.unsafelyUnwrapped + k)
                     let from = UnsafeRawPointer(tags.baseAddress.unsafelyUnwrapped + k)
-                    if !sameBits(to, levelName, from, activeName) { out[k].name = tags[k].name }
+                    if !sameBits(to, levelName, from, activeName) {
+                        out[k].storedName = tags[k].name
+                        out[k].standardIndex = tags[k].standardIndex
+                    }
                     out[k].level = tags[k].effective
                     if !sameBits(to, levelChannel, from, activeChannel) { out[k].channel = tags[k].channel }
                     if !sameBits(to, levelReason, from, activeReason) { out[k].reason = tags[k].reason }
@@ -427,7 +434,8 @@ struct Track: Sendable {
             // 900 instructions), and it is nearly always one tag that expired.
             while out.count > n { out.removeLast() }
             for k in reuse..<n {
-                out.append(TagLevel(name: tags[k].name, level: tags[k].effective, channel: tags[k].channel, reason: tags[k].reason))
+                out.append(TagLevel(name: tags[k].name, standardIndex: tags[k].standardIndex, level: tags[k].effective,
+                                    channel: tags[k].channel, reason: tags[k].reason))
             }
         }
     }

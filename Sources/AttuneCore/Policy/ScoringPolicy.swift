@@ -42,7 +42,7 @@ public struct ScoringPolicy: ResponsePolicy {
         }
         let o = fused.other
 
-        let risk = o.level(of: c.riskTag) >= c.riskLevel
+        let risk = o.level(of: c.riskTag, index: tables.riskTagIndex) >= c.riskLevel
         func allowed(_ mode: Mode) -> Bool { !(risk && mode == .space) }
 
         // Best mode; ties go to the earlier mode in Mode.allCases, so output never depends on chance.
@@ -85,8 +85,11 @@ public struct ScoringPolicy: ResponsePolicy {
 /// A policy configuration prepared for scoring. Immutable, so decisions can share it.
 final class ScoringTables: Sendable {
     let configuration: PolicyConfiguration
-    /// `configuration.weights` for per-event lookups by tag name (every tag of every event).
+    /// `configuration.weights` for per-event lookups by tag name (every tag of every event):
+    /// by a standard tag's index (``weights(of:)``), by name for the others.
     let tagWeights: NameTable<ModeScores>
+    let standardWeights: [ModeScores?]
+    let riskTagIndex: Int32
     let negativeValence, positiveValence, highArousal, lowArousal, expressedEmotion, lowCoverage,
         incongruence, otherFlooded, selfFlooded, selfTalkShare,
         answeredQuestion, questionRun, comfortGiven: ModeScores?
@@ -97,6 +100,8 @@ final class ScoringTables: Sendable {
     init(_ c: PolicyConfiguration) {
         configuration = c
         tagWeights = NameTable(c.weights)
+        standardWeights = Tag.standard.map { [tagWeights] in tagWeights[$0] }
+        riskTagIndex = Tag.standardIndex(of: c.riskTag)
         let w = c.weights
         negativeValence = w["negative_valence"]
         positiveValence = w["positive_valence"]
@@ -113,6 +118,12 @@ final class ScoringTables: Sendable {
         comfortGiven = w["comfort_given"]
     }
 
+    /// `configuration.weights[tag.name]`, as the name table answers it.
+    @inline(__always) func weights(of tag: TagLevel) -> ModeScores? {
+        // The same answer: a standard index stands for the name's exact bytes (see `Tag.standard`).
+        tag.standardIndex >= 0 ? standardWeights[Int(tag.standardIndex)] : tagWeights[tag.storedName]
+    }
+
     /// Every feature with a positive value and weights, in a fixed order (scores are summed in it):
     /// the other person's tags, then the state features.
     func forEachContribution(of fused: FusedState,
@@ -125,7 +136,7 @@ final class ScoringTables: Sendable {
         // Through the buffer: `for tag in o.tags` copied each TagLevel (three Strings retained and released).
         o.tags.withUnsafeBufferPointer { tags in
             for i in tags.indices {
-                add(tags[i].name, tags[i].level, tagWeights[tags[i].name], channel: tags[i].channel,
+                add(tags[i].name, tags[i].level, weights(of: tags[i]), channel: tags[i].channel,
                     text: .tag(channel: tags[i].channel, reason: tags[i].reason))
             }
         }
