@@ -207,6 +207,7 @@ struct RawWriter {
     mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
         // Worst case every byte becomes \u00XX.
         guard room(utf8.count &* 6) else { return }
+        if utf8.count <= 16, plainShort(utf8) { return }
         var out = base + count
         // Runs of bytes that need no escape are copied in one go (most strings are one run).
         var run = 0
@@ -219,6 +220,11 @@ struct RawWriter {
             if i &+ 8 <= n {
                 let x = UnsafeRawPointer(src.unsafelyUnwrapped + i).loadUnaligned(as: UInt64.self)
                 if !Self.needsEscape(x) { i &+= 8; continue }
+            } else if n >= 8 {
+                // The last 1-7 bytes, tested with the word that ends the string (overlapping
+                // bytes already tested, which is still exact).
+                let x = UnsafeRawPointer(src.unsafelyUnwrapped + (n &- 8)).loadUnaligned(as: UInt64.self)
+                if !Self.needsEscape(x) { i = n; break }
             } else {
                 // The last 1-7 bytes, tested as one word padded with a byte that needs no
                 // escape: most names and reasons end here, and byte by byte was most of their cost.
@@ -252,6 +258,40 @@ struct RawWriter {
             out += n - run
         }
         count = out - base
+    }
+
+    /// At most 16 bytes that need no escape (names, channels, sessions: most strings of a
+    /// line), copied as at most two overlapping loads and stores, without the general loop's
+    /// library copies. Returns false, having written nothing, if a byte needs an escape.
+    /// Loads and stores stay inside the `n` bytes; room for them was checked by the caller.
+    @inline(__always) private mutating func plainShort(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = utf8.count
+        guard n > 0 else { return true }
+        let src = UnsafeRawPointer(utf8.baseAddress.unsafelyUnwrapped)
+        let out = UnsafeMutableRawPointer(base + count)
+        if n >= 8 {
+            let head = src.loadUnaligned(as: UInt64.self), tail = src.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            guard !Self.needsEscape(head), !Self.needsEscape(tail) else { return false }
+            out.storeBytes(of: head, as: UInt64.self)
+            out.storeBytes(of: tail, toByteOffset: n &- 8, as: UInt64.self)
+        } else if n >= 4 {
+            let head = src.loadUnaligned(as: UInt32.self), tail = src.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+            guard !Self.needsEscape(UInt64(head) | UInt64(tail) << 32) else { return false }
+            out.storeBytes(of: head, as: UInt32.self)
+            out.storeBytes(of: tail, toByteOffset: n &- 4, as: UInt32.self)
+        } else {
+            // 1-3 bytes: the first, the middle and the last cover them; the rest of the word is
+            // padded with a byte that needs no escape.
+            let b0 = src.load(as: UInt8.self), b1 = src.load(fromByteOffset: n >> 1, as: UInt8.self)
+            let b2 = src.load(fromByteOffset: n &- 1, as: UInt8.self)
+            let x = UInt64(b0) | UInt64(b1) << 8 | UInt64(b2) << 16 | 0x6161_6161_6100_0000
+            guard !Self.needsEscape(x) else { return false }
+            out.storeBytes(of: b0, as: UInt8.self)
+            out.storeBytes(of: b1, toByteOffset: n >> 1, as: UInt8.self)
+            out.storeBytes(of: b2, toByteOffset: n &- 1, as: UInt8.self)
+        }
+        count &+= n
+        return true
     }
 
     /// Drops what was written after the first `n` bytes (a piece that turned out not to be wanted).
