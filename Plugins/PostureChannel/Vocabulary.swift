@@ -2,9 +2,9 @@ import AttuneCore
 
 extension PostureChannel {
     /// Tag for an open, unguarded body (the opposite of ``Tag/closed``).
-    public static let opennessTag = "openness"
+    public static let opennessTag = Tag.openness
     /// Tag for a head shake: disagreement or refusal, a weak negative.
-    public static let disagreementTag = "disagreement"
+    public static let disagreementTag = Tag.disagreement
 
     /// Vocabulary v1: the built-in labels, in the order of the doc table.
     ///
