@@ -181,8 +181,6 @@ public struct VoiceChannel: ChannelPlugin {
                               variance: c.arousalVariance / coverage + c.warmUpVariance * (1 - confidence))
         }
 
-        var tags: [CueTag] = []
-
         // flat_low_energy: quieter, slower, monotone, pausing more.
         var lowSum = 0.0, lowN = 0, lowStrong = 0
         for (slot, sign) in Self.lowEnergySlots where s[slot].n > 0 {
@@ -191,19 +189,7 @@ public struct VoiceChannel: ChannelPlugin {
             lowN += 1
             if d >= c.reasonMinZ { lowStrong += 1 }
         }
-        var flatStrength = 0.0
-        if lowN > 0 && lowStrong >= c.flatMinFeatures {
-            flatStrength = ramp(lowSum / Double(lowN), c.flatOnset, c.flatFull)
-            if flatStrength > 0 {
-                var parts = VoiceReason()
-                parts.add(s, .loudness, -1, "quieter", c.reasonMinZ)
-                parts.add(s, .rate, -1, "slower", c.reasonMinZ)
-                parts.add(s, .pitchLevel, -1, "lower-pitched", c.reasonMinZ)
-                parts.add(s, .pitchVariability, -1, "more monotone", c.reasonMinZ)
-                parts.add(s, .pausing, 1, "pausing more", c.reasonMinZ)
-                tags.append(CueTag(Tag.flatLowEnergy, strength: flatStrength, reason: parts.text))
-            }
-        }
+        let flatStrength = lowN > 0 && lowStrong >= c.flatMinFeatures ? ramp(lowSum / Double(lowN), c.flatOnset, c.flatFull) : 0
 
         // tense_or_shaky: jitter or shimmer up, HNR down.
         var tenseSum = 0.0, tenseN = 0
@@ -211,20 +197,31 @@ public struct VoiceChannel: ChannelPlugin {
             tenseSum += max(0, sign * s[slot].z)
             tenseN += 1
         }
-        var tenseStrength = 0.0
-        if tenseN > 0 {
-            tenseStrength = ramp(tenseSum / Double(tenseN), c.tenseOnset, c.tenseFull)
-            if tenseStrength > 0 {
-                var parts = VoiceReason()
-                parts.add(s, .jitter, 1, "more jitter", c.reasonMinZ)
-                parts.add(s, .shimmer, 1, "more shimmer", c.reasonMinZ)
-                parts.add(s, .hnr, -1, "less clear (lower HNR)", c.reasonMinZ)
-                tags.append(CueTag(Tag.tenseOrShaky, strength: tenseStrength, reason: parts.text))
-            }
-        }
+        let tenseStrength = tenseN > 0 ? ramp(tenseSum / Double(tenseN), c.tenseOnset, c.tenseFull) : 0
 
         // agitated: strongly raised arousal.
         let agitatedStrength = ramp(arousalValue, c.agitatedOnset, c.agitatedFull)
+
+        // Strengths first, so the tag array is allocated once at its final size.
+        var tags: [CueTag] = []
+        let firing = (flatStrength > 0 ? 1 : 0) + (tenseStrength > 0 ? 1 : 0) + (agitatedStrength > 0 ? 1 : 0)
+        if firing > 0 { tags.reserveCapacity(firing) }
+        if flatStrength > 0 {
+            var parts = VoiceReason()
+            parts.add(s, .loudness, -1, "quieter", c.reasonMinZ)
+            parts.add(s, .rate, -1, "slower", c.reasonMinZ)
+            parts.add(s, .pitchLevel, -1, "lower-pitched", c.reasonMinZ)
+            parts.add(s, .pitchVariability, -1, "more monotone", c.reasonMinZ)
+            parts.add(s, .pausing, 1, "pausing more", c.reasonMinZ)
+            tags.append(CueTag(Tag.flatLowEnergy, strength: flatStrength, reason: parts.text))
+        }
+        if tenseStrength > 0 {
+            var parts = VoiceReason()
+            parts.add(s, .jitter, 1, "more jitter", c.reasonMinZ)
+            parts.add(s, .shimmer, 1, "more shimmer", c.reasonMinZ)
+            parts.add(s, .hnr, -1, "less clear (lower HNR)", c.reasonMinZ)
+            tags.append(CueTag(Tag.tenseOrShaky, strength: tenseStrength, reason: parts.text))
+        }
         if agitatedStrength > 0 {
             var parts = VoiceReason()
             parts.add(s, .loudness, 1, "louder", c.reasonMinZ)

@@ -1,9 +1,16 @@
 import Glibc
 
 /// Builds a tag's reason (the bus adds the `voice: ` prefix), e.g. `quieter (-6.2 dB), slower and more monotone than usual`.
-/// Only used when a tag fires, so the cue path builds no strings.
+/// Only used when a tag fires, so the cue path builds no strings; when it does, the
+/// text is one allocation: the words are literals held in place, not an array of parts
+/// joined with `+=` (which allocated an array and regrew the string once per part).
 struct VoiceReason {
-    private var parts: [String] = []
+    /// The most parts a tag names (the flat and agitated tags' five slots).
+    static let capacity = 5
+    private var words: InlineArray<5, String> = .init(repeating: "")
+    private var count = 0
+    /// The first part's change in its feature's units (`-6.2 dB`), when it has one.
+    private var change: String?
 
     /// Names `slot` when it deviates by at least `minZ` spreads in `direction` (+1 up, -1 down).
     /// The first part named also quotes the change in the units of the feature that gave it.
@@ -11,20 +18,34 @@ struct VoiceReason {
                       _ words: String, _ minZ: Double) {
         let r = slots[slot]
         guard r.n > 0, direction * r.z >= minZ else { return }
-        if parts.isEmpty, r.quoted < VoiceFeatures.mapped.count {
-            parts.append("\(words) (\(Self.change(r.quotedDelta, VoiceFeatures.mapped[r.quoted])))")
-        } else {
-            parts.append(words)
+        precondition(count < Self.capacity, "VoiceReason: more parts than a tag names")
+        if count == 0, r.quoted < VoiceFeatures.mapped.count {
+            change = Self.change(r.quotedDelta, VoiceFeatures.mapped[r.quoted])
         }
+        self.words[count] = words
+        count += 1
     }
 
+    /// `a (change), b and c than usual`, or `different from usual` when nothing was named.
     var text: String {
-        var s = ""
-        for (i, p) in parts.enumerated() {
-            if i > 0 { s += i == parts.count - 1 ? " and " : ", " }
-            s += p
+        guard count > 0 else { return "different from usual" }
+        let tail = " than usual"
+        var n = tail.utf8.count + (change.map { $0.utf8.count + 3 } ?? 0)
+        for i in 0..<count { n += words[i].utf8.count + (i == 0 ? 0 : i == count - 1 ? 5 : 2) }
+        return String(unsafeUninitializedCapacity: n) { buf in
+            var at = 0
+            func put(_ s: String) {
+                var s = s
+                s.withUTF8 { at = UnsafeMutableBufferPointer(rebasing: buf[at...]).initialize(fromContentsOf: $0) + at }
+            }
+            for i in 0..<count {
+                if i > 0 { put(i == count - 1 ? " and " : ", ") }
+                put(words[i])
+                if i == 0, let change { put(" ("); put(change); put(")") }
+            }
+            put(tail)
+            return at
         }
-        return parts.isEmpty ? "different from usual" : s + " than usual"
     }
 
     /// `-6.2 dB`, `+38 Hz`, `-35%` (log-scale features: the relative change).

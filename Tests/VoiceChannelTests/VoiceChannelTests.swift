@@ -290,4 +290,35 @@ import Testing
     func signedNumbers(x: Double, decimals: Int, expected: String) {
         #expect(VoiceReason.signed(x, decimals: decimals) == expected)
     }
+
+    /// The reason's words for slots deviating as given (z in spreads; the quoted feature is the
+    /// slot's first plain one, with `delta` in its units, or none for `quoted: nil`).
+    func reasonText(_ deviations: [(VoiceSlot, Double)], delta: Double = -6.24, quoted: Int? = 2) -> String {
+        var slots = Slots(repeating: VoiceChannel.SlotReading())
+        for (slot, z) in deviations {
+            slots[slot] = .init(zSum: z, n: 1, confidenceSum: 1, quoted: quoted ?? Int.max, quotedDelta: delta)
+        }
+        var parts = VoiceReason()
+        parts.add(slots, .loudness, -1, "quieter", 1)
+        parts.add(slots, .rate, -1, "slower", 1)
+        parts.add(slots, .pitchLevel, -1, "lower-pitched", 1)
+        parts.add(slots, .pitchVariability, -1, "more monotone", 1)
+        parts.add(slots, .pausing, 1, "pausing more", 1)
+        return parts.text
+    }
+
+    @Test func reasonWordsJoinedInOrder() {
+        // Composed in one buffer: every joining form, checked against the spelled-out words.
+        #expect(reasonText([]) == "different from usual")
+        #expect(reasonText([(.loudness, 0.5)]) == "different from usual")   // below the 1-spread minimum
+        #expect(reasonText([(.loudness, -2)]) == "quieter (-6.2 dB) than usual")
+        #expect(reasonText([(.loudness, -2)], quoted: nil) == "quieter than usual")
+        #expect(reasonText([(.rate, -2), (.pausing, 3)], delta: -0.44, quoted: 3) == "slower (-0.4 syl/s) and pausing more than usual")
+        #expect(reasonText([(.loudness, -2), (.rate, -2), (.pitchLevel, -1.5)])
+                == "quieter (-6.2 dB), slower and lower-pitched than usual")
+        #expect(reasonText([(.loudness, -2), (.rate, -2), (.pitchLevel, -2), (.pitchVariability, -2), (.pausing, 2)])
+                == "quieter (-6.2 dB), slower, lower-pitched, more monotone and pausing more than usual")
+        // Upward deviations are not named by the downward words.
+        #expect(reasonText([(.loudness, 2), (.rate, -2)], quoted: nil) == "slower than usual")
+    }
 }
