@@ -1,4 +1,5 @@
 import AttuneCore
+import Glibc
 
 /// The built-in `posture` channel: body-language annotations, as from ELAN or
 /// a pose pipeline, read through a configurable label table.
@@ -101,10 +102,19 @@ public struct PostureChannel: ChannelPlugin {
             }
         }
         let halfLife = meaning.halfLife ?? configuration.halfLife
+        // `raw (as key) until 11.35s (confidence 0.75)`, grown once: `+=` with interpolation
+        // reallocated the string per piece. Numbers as interpolation spells them (`description`).
         var reason = raw
-        if normalized != key { reason += " (as \(key))" }
-        if let holdUntil { reason += " until \(holdUntil)s" }
-        if confidence < 1 { reason += " (confidence \(confidence))" }
+        let asKey = normalized != key ? key : nil
+        let until = holdUntil?.description
+        let conf = confidence < 1 ? confidence.description : nil
+        if asKey != nil || until != nil || conf != nil {
+            reason.reserveCapacity(raw.utf8.count + (asKey.map { $0.utf8.count + 6 } ?? 0)
+                                   + (until.map { $0.utf8.count + 8 } ?? 0) + (conf.map { $0.utf8.count + 14 } ?? 0))
+            if let asKey { reason += " (as "; reason += asKey; reason += ")" }
+            if let until { reason += " until "; reason += until; reason += "s" }
+            if let conf { reason += " (confidence "; reason += conf; reason += ")" }
+        }
 
         var tags: [CueTag] = []
         tags.reserveCapacity(3 + meaning.tags.count)   // one allocation, not one per growth step
@@ -163,8 +173,8 @@ public struct PostureChannel: ChannelPlugin {
     /// Character iteration cost more than the rest of a posture cue. Nil for anything
     /// else, which takes the Unicode-aware path (non-ASCII letters and whitespace).
     private static func normalizeASCII(_ label: String) -> String? {
-        var label = label
-        return label.withUTF8 { bytes -> String? in
+        var copy = label
+        return copy.withUTF8 { bytes -> String? in
             // Labels are short: build in a fixed stack buffer, fall back past it.
             guard bytes.count <= 64 else { return nil }
             return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { out -> String? in
@@ -181,6 +191,9 @@ public struct PostureChannel: ChannelPlugin {
                         n += 1
                     }
                 }
+                // Most labels are already normal (`arms_crossed`): then the label itself is the
+                // answer, and a label past 15 bytes (not a small string) costs no new allocation.
+                if n == bytes.count && (n == 0 || memcmp(out.baseAddress!, bytes.baseAddress!, n) == 0) { return label }
                 return String(decoding: UnsafeBufferPointer(rebasing: out[..<n]), as: UTF8.self)
             }
         }

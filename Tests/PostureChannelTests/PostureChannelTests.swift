@@ -259,7 +259,17 @@ func validateReportsProblems(value: JSONValue, expected: String?) {
     #expect(PostureChannel(configuration: .init()).validate(value) == expected)
 }
 
-@Test(arguments: [("Turned-Away", "turned_away"), ("  a  b ", "a_b"), ("x__y--z", "x_y_z"), ("-", "")])
+@Test func reasonNamesAliasIntervalAndConfidence() {
+    // Each optional part, alone and together, in the order they are written.
+    #expect(run(["label": "Looking-Away", "confidence": 0.8, "end": 12.5]).tags.first?.reason
+            == "Looking-Away (as gaze_averted) until 12.5s (confidence 0.8)")
+    #expect(run(["label": "crying", "end": 11]).tags.first?.reason == "crying until 11.0s")
+    #expect(run(["label": "crying", "confidence": 0.25]).tags.first?.reason == "crying (confidence 0.25)")
+    #expect(run(["label": "crying"]).tags.first?.reason == "crying")
+}
+
+@Test(arguments: [("Turned-Away", "turned_away"), ("  a  b ", "a_b"), ("x__y--z", "x_y_z"), ("-", ""), ("", ""),
+                  ("leaning_forward_far", "leaning_forward_far"), ("Leaning_forward_far", "leaning_forward_far")])
 func normalize(raw: String, expected: String) {
     #expect(PostureChannel.normalize(raw) == expected)
 }
