@@ -61,8 +61,12 @@ extension TextChannel {
         let allMatches = cueIndex.scan(tokens, punctuation: false)
         var claimed: [(Int, Int)] = []
         // All tags, in their fixed order: need cues, question, clipped, emotions.
+        // Room for them all at the first (most utterances make none, and then cost no allocation).
         var tags: [CueTag] = []
-        tags.reserveCapacity(8)
+        func addTag(_ tag: CueTag) {
+            if tags.capacity == 0 { tags.reserveCapacity(8) }
+            tags.append(tag)
+        }
         var hostilityTag = -1
         for mi in 0..<allMatches.count where !allMatches[mi].isEmpty {
             let m = cueMatchers[mi]
@@ -83,7 +87,7 @@ extension TextChannel {
             guard kept > 0 else { continue }
             let strength = min(1, best + c.repeatedCueBonus * Double(kept - 1))
             if m.tag == Tag.hostility && hostilityTag < 0 { hostilityTag = tags.count }
-            tags.append(CueTag(m.tag, strength: strength, reason: quotedList(m.label, quotes)))
+            addTag(CueTag(m.tag, strength: strength, reason: quotedList(m.label, quotes)))
         }
 
         // Sentence-level context: contrast weights per token.
@@ -260,10 +264,10 @@ extension TextChannel {
         if sum > 0, hostilityTag >= 0 {
             tags[hostilityTag].strength *= c.hostilityPositiveFactor
         }
-        if let q = questionTag(tokens, quote) { tags.append(q) }
+        if let q = questionTag(tokens, quote) { addTag(q) }
         if wordCount > 0 && wordCount <= c.clippedMaxWords {
             let whole = quote(0, tokens.count)
-            tags.append(CueTag(Tag.clipped, strength: c.clippedStrength, reason: quotedList("very short answer", CollectionOfOne(whole))))
+            addTag(CueTag(Tag.clipped, strength: c.clippedStrength, reason: quotedList("very short answer", CollectionOfOne(whole))))
         }
 
         // The bus reads no emotion scores: without `detail` only the tags above threshold are made.
@@ -282,7 +286,7 @@ extension TextChannel {
                 words.append(e.word)
             }
             if detail { emotions.append(.init(category: cat.tagName, score: s, words: words)) }
-            if tagged { tags.append(CueTag(cat.tagName, strength: s, reason: quotedList(cat.tagName, words.prefix(4)))) }
+            if tagged { addTag(CueTag(cat.tagName, strength: s, reason: quotedList(cat.tagName, words.prefix(4)))) }
         }
 
         return TextAnalysis(

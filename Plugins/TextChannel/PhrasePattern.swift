@@ -201,8 +201,10 @@ struct CompiledMatchers: Sendable {
     /// Leftmost-longest, non-overlapping matches of every matcher, in one pass: a matcher's
     /// patterns are tried where a token starts one of them, from where its last match ended.
     /// Without `punctuation`, "." and "," tokens start none (the need cues); the second word of a pair is any token.
+    /// One list per matcher, indexed like the matchers; empty when nothing matched (most
+    /// utterances, which then cost no allocation).
     func scan(_ tokens: [Token], punctuation: Bool) -> [[CueMatcher.Match]] {
-        var out = [[CueMatcher.Match]](repeating: [], count: matcherCount)
+        var out: [[CueMatcher.Match]] = []
         // Per matcher: where its next match may start, and its best match at this token (on the stack).
         struct Lane { var nextFree: Int; var best: CueMatcher.Match? }
         withUnsafeTemporaryAllocation(of: Lane.self, capacity: matcherCount) { lanes in
@@ -246,6 +248,7 @@ struct CompiledMatchers: Sendable {
                     }
                 }
                 guard touchedCount > 0 else { continue }
+                if out.isEmpty { out = .init(repeating: [], count: matcherCount) }
                 for k in 0..<touchedCount {
                     let m = touched[k]
                     out[m].append(lanes[m].best!)
