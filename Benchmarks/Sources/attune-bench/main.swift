@@ -185,6 +185,18 @@ func parseOnly(_ mix: Mix, reps: Int) -> (linesPerSecond: Double, linesPerCPUSec
     return (Double(mix.lines) / s, Double(mix.lines) / median(cpuSeconds), Double(mix.bytes.count) / s / 1e6, mallocsPerLine)
 }
 
+/// One timed json-c parse-only pass over the mix (lines/s, wall), for pairing with an end-to-end run.
+func parseOnce(_ mix: Mix) -> Double {
+    mix.bytes.withUnsafeBytes { raw in
+        var checksum = 0.0
+        let t0 = bench_now_ns()
+        let objects = bench_jsonc_parse(raw.baseAddress!.assumingMemoryBound(to: CChar.self), mix.starts, mix.lengths, mix.lines, &checksum)
+        let t1 = bench_now_ns()
+        precondition(objects > 0 && checksum != 0)
+        return Double(mix.lines) / (Double(t1 - t0) / 1e9)
+    }
+}
+
 // MARK: - 2. attune run, end to end
 
 /// Runs `attune run ARGS < file > /dev/null`; wall seconds and CPU seconds (user + sys).
@@ -212,20 +224,25 @@ func runAttune(_ binary: String, _ arguments: [String], stdinPath: String) -> (w
 
 /// Runs every thread count in turn, repetition by repetition, so that load from elsewhere on a
 /// shared machine falls on all of them alike. Median and best (least disturbed) per thread count.
+/// Each repetition also times one json-c parse-only pass of the mix just before its runs: the
+/// `paired` share is the median over repetitions of end-to-end rate / that pass's rate, so a slow
+/// minute on the host moves both sides of the ratio (section 1's rate is measured minutes earlier).
 func endToEnd(_ binary: String, _ mix: Mix, emit: String, threads: [Int], reps: Int)
-    -> [Int: (median: Double, best: Double, cpu: Double)] {
-    var walls: [Int: [Double]] = [:], cpus: [Int: [Double]] = [:]
+    -> [Int: (median: Double, best: Double, cpu: Double, paired: Double)] {
+    var walls: [Int: [Double]] = [:], cpus: [Int: [Double]] = [:], shares: [Int: [Double]] = [:]
     for rep in 0...reps {
+        let parseRate = parseOnce(mix)
         for t in threads {
             let r = runAttune(binary, ["run", "--emit", emit, "--threads", "\(t)"], stdinPath: mix.path)
             if rep == 0 { continue }
             walls[t, default: []].append(r.wall)
             cpus[t, default: []].append(r.cpu)
+            shares[t, default: []].append(Double(mix.lines) / r.wall / parseRate)
         }
     }
-    var out: [Int: (median: Double, best: Double, cpu: Double)] = [:]
+    var out: [Int: (median: Double, best: Double, cpu: Double, paired: Double)] = [:]
     for t in threads {
-        out[t] = (Double(mix.lines) / median(walls[t]!), Double(mix.lines) / walls[t]!.min()!, median(cpus[t]!))
+        out[t] = (Double(mix.lines) / median(walls[t]!), Double(mix.lines) / walls[t]!.min()!, median(cpus[t]!), median(shares[t]!))
     }
     return out
 }
@@ -495,7 +512,8 @@ case "all":
 
     print("## 2. attune run end to end (release binary, stdin from a file, stdout to /dev/null)")
     print("Rates by wall time; 'per CPU-s' divides by the process's user+sys time instead, which other")
-    print("load on the machine inflates less. Fractions: of the parse-only rate measured the same way.")
+    print("load on the machine inflates less. Fractions: of the parse-only rate measured the same way;")
+    print("'paired': median over repetitions of the rate / a parse-only pass timed just before it.")
     rows = []
     for m in mixes {
         for emit in ["change", "every"] {
@@ -507,12 +525,12 @@ case "all":
                 let perCPU = Double(m.lines) / r.cpu
                 rows.append([m.name, emit, "\(t)", grouped(Int(r.median)), grouped(Int(r.best)),
                              fmt(Double(m.bytes.count) / Double(m.lines) * r.median / 1e6),
-                             fmt(100 * r.median / parseRates[m.name]!) + " %", speedup,
+                             fmt(100 * r.median / parseRates[m.name]!) + " %", fmt(100 * r.paired) + " %", speedup,
                              grouped(Int(perCPU)), fmt(100 * perCPU / parseCPURates[m.name]!) + " %"])
             }
         }
     }
-    table(["mix", "--emit", "threads", "lines/s", "best lines/s", "MB/s", "of parse-only", "vs 1 thread (median / best)",
+    table(["mix", "--emit", "threads", "lines/s", "best lines/s", "MB/s", "of parse-only", "paired", "vs 1 thread (median / best)",
            "lines per CPU-s", "of parse-only (CPU)"], rows)
     print("load average now: \(loadAverage())")
     print("")
