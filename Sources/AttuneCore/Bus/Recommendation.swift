@@ -80,12 +80,15 @@ extension Recommendation {
         writeTrack(state.other, into: &w)
         w.raw(",\"incongruence\":"); w.number(state.incongruence)
         w.raw(",\"tags\":[")
-        for (i, tag) in state.other.tags.enumerated() {
-            if i > 0 { w.byte(UInt8(ascii: ",")) }
-            w.raw("{\"tag\":"); w.string(tag.name)
-            w.raw(",\"level\":"); w.number(tag.level)
-            w.raw(",\"channel\":"); w.string(tag.channel)
-            w.byte(UInt8(ascii: "}"))
+        // Through the buffer: `for tag in tags` copied each TagLevel (its reason retained and released).
+        state.other.tags.withUnsafeBufferPointer { tags in
+            for i in tags.indices {
+                if i > 0 { w.byte(UInt8(ascii: ",")) }
+                w.raw("{\"tag\":"); w.string(tags[i].storedName)
+                w.raw(",\"level\":"); w.number(tags[i].level)
+                w.raw(",\"channel\":"); w.string(tags[i].channel)
+                w.byte(UInt8(ascii: "}"))
+            }
         }
         w.raw("]},\"self\":")
         writeTrack(state.listener, into: &w)
