@@ -5,8 +5,7 @@ import Glibc
 /// text is one allocation: the words are literals held in place, not an array of parts
 /// joined with `+=` (which allocated an array and regrew the string once per part).
 struct VoiceReason {
-    /// The most parts a tag names (the flat and agitated tags' five slots).
-    static let capacity = 5
+    /// Room for the most parts a tag names (the flat and agitated tags' five slots).
     private var words: InlineArray<5, String> = .init(repeating: "")
     private var count = 0
     /// The first part's change in its feature's units (`-6.2 dB`), when it has one.
@@ -18,7 +17,7 @@ struct VoiceReason {
                       _ words: String, _ minZ: Double) {
         let r = slots[slot]
         guard r.n > 0, direction * r.z >= minZ else { return }
-        precondition(count < Self.capacity, "VoiceReason: more parts than a tag names")
+        precondition(count < self.words.count, "VoiceReason: more parts than a tag names")
         if count == 0, r.quoted < VoiceFeatures.mapped.count {
             change = Self.change(r.quotedDelta, VoiceFeatures.mapped[r.quoted])
         }

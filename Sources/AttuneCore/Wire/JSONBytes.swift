@@ -185,7 +185,8 @@ struct RawWriter {
     /// A String's UTF-8 bytes as they are (no quotes, no escapes): for composing text, not JSON.
     @inline(__always) mutating func utf8(_ s: String) {
         // Read in place: `var s = s; s.withUTF8` copied the String first, an atomic retain and
-        // release of its storage for every reason and tag name written (hundreds a printed line).
+        // release of its storage for every reason and heap-allocated name written (a couple of
+        // dozen a printed line).
         // Native Strings (all of them on Linux) are contiguous; the copy is only the fallback.
         if s.utf8.withContiguousStorageIfAvailable({ bytes($0) }) != nil { return }
         var s = s
