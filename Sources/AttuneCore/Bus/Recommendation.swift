@@ -28,15 +28,15 @@ extension Recommendation {
     /// The protocol v1 output line (without the newline), appended to `out`.
     /// Byte-level on purpose: this runs once per event on the hot path.
     func writeJSON(into out: inout JSONBytes) {
-        // `render` is inlined: called as a function, its closure's capture of `self` cost a copy of
-        // the whole recommendation (every array in its state retained) per line.
+        // `self` goes to `render` as its context argument, not captured by the closure: a capture
+        // copied the whole recommendation (every array and String in it retained) per line.
         if decision.hasDeferredReasons {
             // The policy's reasons go straight from its ranking to bytes, never built as Strings.
-            out.render(bound: estimatedBytes(because: nil)) { writeJSON(into: &$0) { decision.writeDeferredReasons(into: &$0) } }
+            out.render(bound: estimatedBytes(because: nil), self) { r, w in r.writeJSON(into: &w, because: nil) }
         } else {
             // The reasons are worked out when read: once here, not again if the line is retried in more room.
             let because = decision.because
-            out.render(bound: estimatedBytes(because: because)) { writeJSON(into: &$0) { because.writeJSONMembers(into: &$0) } }
+            out.render(bound: estimatedBytes(because: because), self) { r, w in r.writeJSON(into: &w, because: because) }
         }
     }
 
@@ -61,7 +61,8 @@ extension Recommendation {
         return n
     }
 
-    private func writeJSON(into w: inout RawWriter, because writeBecause: (inout RawWriter) -> Void) {
+    /// The line; `because` nil: the decision's deferred reasons, written straight from their ranking.
+    private func writeJSON(into w: inout RawWriter, because: [Reason]?) {
         w.raw("{\"t\":"); w.number(t, decimals: 6)
         w.raw(",\"session\":"); w.string(session)
         w.raw(",\"line\":"); w.int(line)
@@ -97,7 +98,7 @@ extension Recommendation {
         if let r = state.sync.arousalCorrelation { w.number(r) } else { w.raw("null") }
         w.raw(",\"mirroring\":"); w.number(state.sync.mirroring)
         w.raw("},\"because\":[")
-        writeBecause(&w)
+        if let because { because.writeJSONMembers(into: &w) } else { decision.writeDeferredReasons(into: &w) }
         w.byte(UInt8(ascii: "]"))
         if let response { writeResponse(response, into: &w) }
         if let rupture {

@@ -364,13 +364,21 @@ struct JSONBytes {
     /// so `body` must write the same bytes every time it runs (it only reads its inputs).
     @inline(__always)
     mutating func render(bound: Int, _ body: (inout RawWriter) -> Void) {
+        render(bound: bound, ()) { _, w in body(&w) }
+    }
+
+    /// ``render(bound:_:)`` for a body that reads a large value: `context` is handed to `body`
+    /// as an argument. A closure that captured it instead (a recommendation's `self`) copied
+    /// the whole value, every array and String in it retained and released, once a line.
+    @inline(__always)
+    mutating func render<Context>(bound: Int, _ context: Context, _ body: (Context, inout RawWriter) -> Void) {
         var room = max(bound, 64)
         while true {
             let start = bytes.count
             Self.appendZeros(room, to: &bytes)
             let (written, overflow) = bytes.withUnsafeMutableBufferPointer { p -> (Int, Bool) in
                 var w = RawWriter(base: p.baseAddress! + start, capacity: room)
-                body(&w)
+                body(context, &w)
                 return (w.count, w.overflow)
             }
             if !overflow {
