@@ -66,13 +66,19 @@ protocol ChannelSlot: Sendable {
 final class PluginBox<P: ChannelPlugin>: Sendable {
     let plugin: P
     init(_ plugin: P) { self.plugin = plugin }
+
+    /// The plugin's evidence, called on the boxed value in place: `box.plugin.evidence(...)`
+    /// from the slot copied the whole plugin (its tables retained and released) per cue.
+    func evidence(from cue: Cue, state: inout P.State) -> Evidence {
+        plugin.evidence(from: cue, state: &state)
+    }
 }
 
 struct TypedSlot<P: ChannelPlugin>: ChannelSlot {
     let plugin: PluginBox<P>
     var state: P.State
     mutating func evidence(from cue: Cue) -> Evidence {
-        plugin.plugin.evidence(from: cue, state: &state)
+        plugin.evidence(from: cue, state: &state)
     }
 }
 
