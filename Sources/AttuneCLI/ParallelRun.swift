@@ -264,6 +264,8 @@ final class Worker: @unchecked Sendable {
     @exclusivity(unchecked) private var arrivals = 0
     /// Of the engine's feedback totals, how many were passed on.
     @exclusivity(unchecked) private var feedbackPassed = 0
+    /// Renders this worker's JSON lines, its scratch memory kept from line to line.
+    @exclusivity(unchecked) private var lines = JSONLineWriter()
 
     init(id: Int, count: Int, configuration: AttuneConfiguration, channels: ChannelRegistry, strict: Bool, renderJSON: Bool,
          collectFeedback: Bool) {
@@ -330,7 +332,7 @@ final class Worker: @unchecked Sendable {
     func collect(into out: RoundOutput, index i: Int, key: Int) {
         if renderJSON {
             let before = out.bytes.count
-            engine.drain { $0.appendJSONLine(to: &out.bytes) }
+            engine.drain { lines.append($0, to: &out.bytes) }
             if out.bytes.count != before { out.rendered.append((i, key, out.bytes.count)) }
         } else {
             engine.drain { out.recommendations.append((i, key, $0)) }

@@ -105,3 +105,35 @@ func reasonsWrittenDirectlyMatchTheReasonValues(maxReasons: Int) throws {
         for (k, kind) in kinds.enumerated() { #expect(seen[k] > 0, "no \"\(kind)\" reason") }
     }
 }
+
+/// One ``JSONLineWriter`` keeps its reason-ranking room from line to line (and from one
+/// session's stream to another's, short reasons after long ones): every line it appends must be
+/// the recommendation's own line, as ``Recommendation/appendJSONLine(to:)`` writes it too.
+@Test func lineWriterReusedAcrossLinesWritesEachLineExactly() throws {
+    var config = AttuneConfiguration()
+    config.bus.emit = .every
+    var channels = ChannelRegistry.standard(config)
+    channels.register(WordsChannel())
+    var writer = JSONLineWriter()
+    var reused: [UInt8] = [], fresh: [UInt8] = [], expected: [UInt8] = []
+    var lines = 0
+    for stream in reasonStreams() + reasonStreams().reversed() {
+        var engine = StandardEngine(configuration: config, channels: channels)
+        for line in stream where !line.isEmpty { _ = engine.ingest(line: line) }
+        engine.finish()
+        for r in engine.drain() {
+            writer.append(r, to: &reused)
+            r.appendJSONLine(to: &fresh)
+            expected += Array(r.jsonLine.utf8) + [0x0A]
+            lines += 1
+        }
+    }
+    #expect(lines > 80)
+    #expect(reused == expected)
+    #expect(fresh == expected)
+    // Each parses back with json-c, one object per line.
+    let text = String(decoding: reused, as: UTF8.self)
+    let parsed = text.split(separator: "\n").map { try? JSONValue.parse(String($0)) }
+    #expect(parsed.count == lines)
+    #expect(parsed.allSatisfy { $0?.object != nil })
+}

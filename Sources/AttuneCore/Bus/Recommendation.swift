@@ -31,12 +31,17 @@ extension Recommendation {
         // `self` goes to `render` as its context argument, not captured by the closure: a capture
         // copied the whole recommendation (every array and String in it retained) per line.
         if decision.hasDeferredReasons {
-            // The policy's reasons go straight from its ranking to bytes, never built as Strings.
-            out.render(bound: estimatedBytes(because: nil), self) { r, w in r.writeJSON(into: &w, because: nil) }
+            // The policy's reasons go straight from its ranking to bytes, never built as Strings,
+            // ranked in the buffer's reused array (moved out for the render, then back).
+            var ranked: [RankedReason] = []
+            swap(&ranked, &out.rankedReasons)
+            out.render(bound: estimatedBytes(because: nil), self) { r, w in r.writeJSON(into: &w, because: nil, ranked: &ranked) }
+            swap(&ranked, &out.rankedReasons)
         } else {
             // The reasons are worked out when read: once here, not again if the line is retried in more room.
             let because = decision.because
-            out.render(bound: estimatedBytes(because: because), self) { r, w in r.writeJSON(into: &w, because: because) }
+            var unused: [RankedReason] = []
+            out.render(bound: estimatedBytes(because: because), self) { r, w in r.writeJSON(into: &w, because: because, ranked: &unused) }
         }
     }
 
@@ -61,8 +66,9 @@ extension Recommendation {
         return n
     }
 
-    /// The line; `because` nil: the decision's deferred reasons, written straight from their ranking.
-    private func writeJSON(into w: inout RawWriter, because: [Reason]?) {
+    /// The line; `because` nil: the decision's deferred reasons, written straight from their
+    /// ranking (made in `ranked`).
+    private func writeJSON(into w: inout RawWriter, because: [Reason]?, ranked: inout [RankedReason]) {
         w.raw("{\"t\":"); w.number(t, decimals: 6)
         w.raw(",\"session\":"); w.string(session)
         w.raw(",\"line\":"); w.int(line)
@@ -98,7 +104,7 @@ extension Recommendation {
         if let r = state.sync.arousalCorrelation { w.number(r) } else { w.raw("null") }
         w.raw(",\"mirroring\":"); w.number(state.sync.mirroring)
         w.raw("},\"because\":[")
-        if let because { because.writeJSONMembers(into: &w) } else { decision.writeDeferredReasons(into: &w) }
+        if let because { because.writeJSONMembers(into: &w) } else { decision.writeDeferredReasons(into: &w, scratch: &ranked) }
         w.byte(UInt8(ascii: "]"))
         if let response { writeResponse(response, into: &w) }
         if let rupture {
@@ -153,12 +159,10 @@ extension Recommendation {
     }
 
     /// Appends the protocol v1 output line and its newline to `bytes` (no String, no new buffer).
+    /// For many lines, ``JSONLineWriter`` also keeps its scratch memory from line to line.
     public func appendJSONLine(to bytes: inout [UInt8]) {
-        var w = JSONBytes(adopting: bytes)
-        bytes = []
-        writeJSON(into: &w)
-        w.byte(0x0A)
-        bytes = w.bytes
+        var writer = JSONLineWriter()
+        writer.append(self, to: &bytes)
     }
 
     /// The output line as a String (tests, the C API, embedding).
@@ -191,5 +195,23 @@ extension Mode {
         case .question: return "question"
         case .reflect: return "reflect"
         }
+    }
+}
+
+/// Appends recommendations' protocol v1 lines (each with its newline) to byte arrays, keeping
+/// the room it ranks a line's reasons in from one line to the next: one writer per thread.
+public struct JSONLineWriter {
+    private var ranked: [RankedReason] = []
+
+    public init() {}
+
+    public mutating func append(_ recommendation: Recommendation, to bytes: inout [UInt8]) {
+        var w = JSONBytes(adopting: bytes)
+        bytes = []
+        swap(&w.rankedReasons, &ranked)
+        recommendation.writeJSON(into: &w)
+        w.byte(0x0A)
+        swap(&w.rankedReasons, &ranked)
+        bytes = w.bytes
     }
 }

@@ -103,11 +103,11 @@ public struct Decision: Sendable, Hashable {
     }
 
     /// The reasons still to be worked out, written as the members of the output's `because`
-    /// array (see ``DeferredReasons/writeJSON(into:)``); nothing when they were written out.
+    /// array (see ``DeferredReasons/writeJSON(into:scratch:)``); nothing when they were written out.
     /// A method, not a getter returning them: that copy of their state snapshot (every array
     /// in it retained and released) cost several hundred instructions a line.
-    func writeDeferredReasons(into w: inout RawWriter) {
-        if case .deferred(let d) = reasons { d.writeJSON(into: &w) }
+    func writeDeferredReasons(into w: inout RawWriter, scratch: inout [RankedReason]) {
+        if case .deferred(let d) = reasons { d.writeJSON(into: &w, scratch: &scratch) }
     }
 
     private enum Reasons: Sendable {

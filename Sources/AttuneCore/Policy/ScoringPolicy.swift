@@ -181,28 +181,36 @@ struct DeferredReasons: Sendable {
     let chosen: Mode
     let tables: ScoringTables
 
-    var reasons: [Reason] { ranked().reasons(max: tables.configuration.maxReasons) }
+    var reasons: [Reason] {
+        var ranked: [RankedReason] = []
+        rank(into: &ranked)
+        return ranked.reasons(max: tables.configuration.maxReasons)
+    }
 
     /// The members of the output's `because` array, written as ``reasons`` would be, without
     /// building them as Strings first (see ``Swift/Array/writeJSONReasons(max:into:)``).
-    func writeJSON(into w: inout RawWriter) {
-        let ranked = ranked()
+    /// The ranking goes into `scratch`, the writer's reused array: a new one per line was a
+    /// malloc of a few KiB (past malloc's small-size caches), about 2,000 instructions with its free.
+    func writeJSON(into w: inout RawWriter, scratch ranked: inout [RankedReason]) {
+        rank(into: &ranked)
         if !ranked.writeJSONReasons(max: tables.configuration.maxReasons, into: &w) {
             ranked.reasons(max: tables.configuration.maxReasons).writeJSONMembers(into: &w)
         }
+        // Emptied now, not at the next line: the ranking holds Strings of this line's state.
+        ranked.removeAll(keepingCapacity: true)
     }
 
-    /// Every contribution to the chosen mode above 0.005, strongest first (ties by feature name).
-    private func ranked() -> [RankedReason] {
+    /// Every contribution to the chosen mode above 0.005, strongest first (ties by feature name),
+    /// over what `ranked` held.
+    private func rank(into ranked: inout [RankedReason]) {
+        ranked.removeAll(keepingCapacity: true)
         // Room for every feature at once: grown from empty, the array was reallocated two or three times a line.
-        var ranked: [RankedReason] = []
         ranked.reserveCapacity(fused.other.tags.count + ScoringTables.stateFeatureCount)
         tables.forEachContribution(of: fused) { feature, value, w, channel, text in
             let weight = w[chosen] * value
             if weight > 0.005 { ranked.append(RankedReason(feature: feature, channel: channel, weight: weight, text: text)) }
         }
         ranked.sort { a, b in a.weight != b.weight ? a.weight > b.weight : a.feature < b.feature }
-        return ranked
     }
 }
 

@@ -347,6 +347,9 @@ struct RawWriter {
 /// (the output shapes are fixed) and takes care of escaping and numbers.
 struct JSONBytes {
     var bytes: [UInt8]
+    /// Room for ranking a recommendation's reasons, kept from line to line (see
+    /// ``DeferredReasons/writeJSON(into:scratch:)``); empty between lines.
+    var rankedReasons: [RankedReason] = []
 
     init(capacity: Int = 512) {
         bytes = []
