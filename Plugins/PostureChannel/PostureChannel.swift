@@ -80,25 +80,33 @@ public struct PostureChannel: ChannelPlugin {
     // MARK: - Evidence
 
     public func evidence(from cue: Cue, state: inout State) -> Evidence {
-        guard let raw = cue.value["label"]?.string else { return .none }
+        var evidence = Evidence.none
+        self.evidence(from: cue, state: &state, into: &evidence)
+        return evidence
+    }
+
+    /// Appends into the bus's reused evidence: its tag array keeps its storage from cue to cue.
+    public func evidence(from cue: Cue, state: inout State, into evidence: inout Evidence) {
+        guard let raw = cue.value["label"]?.string else { return }
         let normalized = Self.normalize(raw)
         guard let found = lookup(normalized: normalized) else {
             state.unknownLabelCount += 1
             // Per-session state must stay small whatever the input: remember (and warn
             // about) the first 64 distinct unknown labels only.
-            guard state.unknownLabels.count < 64 else { return .none }
-            let isNew = state.unknownLabels.insert(normalized).inserted
-            return isNew ? Evidence(warnings: ["posture: unknown label \"\(raw)\" ignored"]) : .none
+            guard state.unknownLabels.count < 64 else { return }
+            if state.unknownLabels.insert(normalized).inserted {
+                evidence.warnings.append("posture: unknown label \"\(raw)\" ignored")
+            }
+            return
         }
         let (key, meaning) = found
         let confidence = cue.value["confidence"]?.double ?? configuration.defaultConfidence
-        var warnings: [String] = []
         var holdUntil: Double? = nil
         if let end = cue.value["end"]?.double {
             // The cue's t is only known here, not in validate: an end before it is
             // most likely a clock mix-up, so keep the label but as a point.
             if end >= cue.t { holdUntil = end } else {
-                warnings.append("posture: \"\(raw)\" ends before it starts; read as a point label")
+                evidence.warnings.append("posture: \"\(raw)\" ends before it starts; read as a point label")
             }
         }
         let halfLife = meaning.halfLife ?? configuration.halfLife
@@ -116,15 +124,15 @@ public struct PostureChannel: ChannelPlugin {
             if let conf { reason += " (confidence "; reason += conf; reason += ")" }
         }
 
-        var tags: [CueTag] = []
-        tags.reserveCapacity(3 + meaning.tags.count)   // one allocation, not one per growth step
+        // Room for every tag at once (no allocation once the reused array has grown to it).
+        evidence.tags.reserveCapacity(evidence.tags.count + 3 + meaning.tags.count)
         func add(_ name: String, _ strength: Double) {
             let s = min(1, max(0, strength)) * confidence
             guard s > 0 else { return }
-            if let i = tags.firstIndex(where: { $0.name == name }) {
-                tags[i].strength = max(tags[i].strength, s)
+            if let i = evidence.tags.firstIndex(where: { $0.name == name }) {
+                evidence.tags[i].strength = max(evidence.tags[i].strength, s)
             } else {
-                tags.append(CueTag(name, strength: s, reason: reason, holdUntil: holdUntil, halfLife: halfLife))
+                evidence.tags.append(CueTag(name, strength: s, reason: reason, holdUntil: holdUntil, halfLife: halfLife))
             }
         }
         add(meaning.approach >= 0 ? Tag.approach : Tag.withdrawal, abs(meaning.approach))
@@ -132,9 +140,9 @@ public struct PostureChannel: ChannelPlugin {
         add(Tag.distress, meaning.distress)
         for tag in meaning.tags { add(tag.name, tag.strength) }
 
-        return Evidence(valence: meaning.valence.map { Reading($0, variance: meaning.variance) },
-                        arousal: meaning.arousal.map { Reading($0, variance: meaning.variance) },
-                        confidence: confidence, tags: tags, warnings: warnings)
+        evidence.valence = meaning.valence.map { Reading($0, variance: meaning.variance) }
+        evidence.arousal = meaning.arousal.map { Reading($0, variance: meaning.variance) }
+        evidence.confidence = confidence
     }
 
     // MARK: - Labels

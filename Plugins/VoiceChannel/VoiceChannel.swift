@@ -95,7 +95,14 @@ public struct VoiceChannel: ChannelPlugin {
     }
 
     public func evidence(from cue: Cue, state: inout State) -> Evidence {
-        guard let object = cue.value.object else { return .none }
+        var evidence = Evidence.none
+        self.evidence(from: cue, state: &state, into: &evidence)
+        return evidence
+    }
+
+    /// Appends into the bus's reused evidence: its tag array keeps its storage from cue to cue.
+    public func evidence(from cue: Cue, state: inout State, into evidence: inout Evidence) {
+        guard let object = cue.value.object else { return }
         var slots = Slots(repeating: SlotReading())
         var warnings: [String] = []
         var anyKnown = false
@@ -129,7 +136,8 @@ public struct VoiceChannel: ChannelPlugin {
             state.warnedNoFeature = true
             warnings.append("voice: no known feature in value (expected e.g. f0_mean_hz, loudness_db, speech_rate_sps); cue ignored")
         }
-        return assess(slots, warnings: warnings)
+        evidence.warnings = warnings
+        assess(slots, into: &evidence)
     }
 
     private func noteUnknown(_ key: String, state: inout State, warnings: inout [String]) {
@@ -148,7 +156,8 @@ public struct VoiceChannel: ChannelPlugin {
     /// The tense or shaky voice: more jitter and shimmer, less harmonic.
     private static let tenseSlots: [(VoiceSlot, Double)] = [(.jitter, 1), (.shimmer, 1), (.hnr, -1)]
 
-    private func assess(_ s: Slots<SlotReading>, warnings: [String]) -> Evidence {
+    /// Fills `evidence` (its warnings already set) from the slots' deviations.
+    private func assess(_ s: Slots<SlotReading>, into evidence: inout Evidence) {
         let c = configuration
         // Arousal: weighted mean signed deviation over the slots present.
         var wSum = 0.0, wAll = 0.0, score = 0.0, confW = 0.0, nPresent = 0, confPlain = 0.0
@@ -165,7 +174,8 @@ public struct VoiceChannel: ChannelPlugin {
             confW += w * r.confidence
         }
         guard nPresent > 0 else {
-            return warnings.isEmpty ? .none : Evidence(confidence: 0, warnings: warnings)
+            if !evidence.warnings.isEmpty { evidence.confidence = 0 }
+            return
         }
         // Baseline trust: over the arousal slots when any are present, else over whatever is present.
         let confidence = wSum > 0 ? confW / wSum : confPlain / Double(nPresent)
@@ -202,10 +212,10 @@ public struct VoiceChannel: ChannelPlugin {
         // agitated: strongly raised arousal.
         let agitatedStrength = ramp(arousalValue, c.agitatedOnset, c.agitatedFull)
 
-        // Strengths first, so the tag array is allocated once at its final size.
-        var tags: [CueTag] = []
+        // Strengths first, so the tag array is grown once, to its final size (and not at all
+        // once the bus's reused array has room).
         let firing = (flatStrength > 0 ? 1 : 0) + (tenseStrength > 0 ? 1 : 0) + (agitatedStrength > 0 ? 1 : 0)
-        if firing > 0 { tags.reserveCapacity(firing) }
+        if firing > 0 { evidence.tags.reserveCapacity(evidence.tags.count + firing) }
         if flatStrength > 0 {
             var parts = VoiceReason()
             parts.add(s, .loudness, -1, "quieter", c.reasonMinZ)
@@ -213,14 +223,14 @@ public struct VoiceChannel: ChannelPlugin {
             parts.add(s, .pitchLevel, -1, "lower-pitched", c.reasonMinZ)
             parts.add(s, .pitchVariability, -1, "more monotone", c.reasonMinZ)
             parts.add(s, .pausing, 1, "pausing more", c.reasonMinZ)
-            tags.append(CueTag(Tag.flatLowEnergy, strength: flatStrength, reason: parts.text))
+            evidence.tags.append(CueTag(Tag.flatLowEnergy, strength: flatStrength, reason: parts.text))
         }
         if tenseStrength > 0 {
             var parts = VoiceReason()
             parts.add(s, .jitter, 1, "more jitter", c.reasonMinZ)
             parts.add(s, .shimmer, 1, "more shimmer", c.reasonMinZ)
             parts.add(s, .hnr, -1, "less clear (lower HNR)", c.reasonMinZ)
-            tags.append(CueTag(Tag.tenseOrShaky, strength: tenseStrength, reason: parts.text))
+            evidence.tags.append(CueTag(Tag.tenseOrShaky, strength: tenseStrength, reason: parts.text))
         }
         if agitatedStrength > 0 {
             var parts = VoiceReason()
@@ -229,7 +239,7 @@ public struct VoiceChannel: ChannelPlugin {
             parts.add(s, .pitchLevel, 1, "higher-pitched", c.reasonMinZ)
             parts.add(s, .pitchVariability, 1, "more varied in pitch", c.reasonMinZ)
             parts.add(s, .pausing, -1, "pausing less", c.reasonMinZ)
-            tags.append(CueTag(Tag.agitated, strength: agitatedStrength, reason: parts.text))
+            evidence.tags.append(CueTag(Tag.agitated, strength: agitatedStrength, reason: parts.text))
         }
 
         // Valence: only what low energy or a shaky voice suggest, and loosely; agitation is
@@ -240,7 +250,9 @@ public struct VoiceChannel: ChannelPlugin {
             valence = Reading(v, variance: c.valenceVariance + c.warmUpVariance * (1 - confidence))
         }
 
-        return Evidence(valence: valence, arousal: arousal, confidence: confidence, tags: tags, warnings: warnings)
+        evidence.valence = valence
+        evidence.arousal = arousal
+        evidence.confidence = confidence
     }
 
     /// 0 below `onset`, 1 at or above `full`, linear between.

@@ -77,6 +77,13 @@ public protocol ChannelPlugin: Sendable {
 
     /// The evidence in one cue.
     func evidence(from cue: Cue, state: inout State) -> Evidence
+
+    /// The same evidence, written into `evidence`, which arrives empty (as ``Evidence/none``,
+    /// its arrays emptied with their storage kept). Optional: the default assigns
+    /// ``evidence(from:state:)``'s result. The bus calls this one, with one `Evidence` it reuses
+    /// from cue to cue, so a plugin that appends its tags here allocates no tag array per cue
+    /// (the built-in posture and voice channels do). Both must give the same evidence.
+    func evidence(from cue: Cue, state: inout State, into evidence: inout Evidence)
 }
 
 /// The state of a plugin that needs none.
@@ -87,6 +94,10 @@ extension ChannelPlugin where State == NoState {
 }
 
 extension ChannelPlugin {
+    public func evidence(from cue: Cue, state: inout State, into evidence: inout Evidence) {
+        evidence = self.evidence(from: cue, state: &state)
+    }
+
     public func validate(_ value: JSONValue) -> String? {
         value.object == nil ? "value: expected an object, got \(value.typeName)" : nil
     }

@@ -20,7 +20,8 @@ public struct ChannelProbe {
         }
         let key = cue.source.wireName + "\u{0}" + cue.session
         var slot = slots.removeValue(forKey: key) ?? entry.makeSlot()
-        let e = slot.evidence(from: cue)
+        var e = Evidence()
+        slot.evidence(from: cue, into: &e)
         slots[key] = slot
         return e
     }

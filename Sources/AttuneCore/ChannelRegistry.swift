@@ -58,7 +58,8 @@ public struct ChannelRegistry: Sendable {
 /// One plugin with its state for one session and source; the existential
 /// lets a session hold slots of different plugin types in one array.
 protocol ChannelSlot: Sendable {
-    mutating func evidence(from cue: Cue) -> Evidence
+    /// The plugin's evidence, into an `evidence` that arrives empty (see ``Evidence/reset()``).
+    mutating func evidence(from cue: Cue, into evidence: inout Evidence)
 }
 
 /// A plugin shared by reference: a session's slot then costs a pointer plus the plugin's state
@@ -69,16 +70,16 @@ final class PluginBox<P: ChannelPlugin>: Sendable {
 
     /// The plugin's evidence, called on the boxed value in place: `box.plugin.evidence(...)`
     /// from the slot copied the whole plugin (its tables retained and released) per cue.
-    func evidence(from cue: Cue, state: inout P.State) -> Evidence {
-        plugin.evidence(from: cue, state: &state)
+    func evidence(from cue: Cue, state: inout P.State, into evidence: inout Evidence) {
+        plugin.evidence(from: cue, state: &state, into: &evidence)
     }
 }
 
 struct TypedSlot<P: ChannelPlugin>: ChannelSlot {
     let plugin: PluginBox<P>
     var state: P.State
-    mutating func evidence(from cue: Cue) -> Evidence {
-        plugin.evidence(from: cue, state: &state)
+    mutating func evidence(from cue: Cue, into evidence: inout Evidence) {
+        plugin.evidence(from: cue, state: &state, into: &evidence)
     }
 }
 

@@ -67,4 +67,15 @@ public struct Evidence: Sendable, Hashable {
 
     /// Evidence that says nothing (an empty utterance, an expired label).
     public static let none = Evidence()
+
+    /// Back to ``none``, keeping the arrays' storage for the next cue. Element by element:
+    /// `removeAll(keepingCapacity:)` goes through the generic `replaceSubrange` (hundreds of
+    /// instructions, even for an empty array), and a cue makes a few tags at most.
+    public mutating func reset() {
+        valence = nil
+        arousal = nil
+        confidence = 1
+        while !tags.isEmpty { tags.removeLast() }
+        while !warnings.isEmpty { warnings.removeLast() }
+    }
 }

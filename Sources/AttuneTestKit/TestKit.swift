@@ -150,6 +150,27 @@ public struct PluginRun<Plugin: ChannelPlugin> {
         return out
     }
 
+    /// The evidence for each value in turn as the bus gets it: `evidence(from:state:into:)` into one
+    /// `Evidence` reused from cue to cue (``Evidence/reset()`` between them). Equal to
+    /// ``evidence(_:for:interval:session:source:)`` unless the plugin's `into` variant
+    /// depends on a fresh value.
+    public static func evidenceIntoReusedValue(_ plugin: Plugin, for values: [JSONValue], interval: Double = 1,
+                                               session: String = "default", source: Source = .other) throws(LineError) -> [Evidence] {
+        var state = plugin.makeState()
+        var reused = Evidence.none
+        var out: [Evidence] = []
+        for (i, v) in values.enumerated() {
+            if let problem = plugin.validate(v) {
+                throw LineError(line: i + 1, kind: .invalidValue, message: "\(plugin.name): \(problem)")
+            }
+            reused.reset()
+            plugin.evidence(from: Cue(t: Double(i) * interval, session: session, source: source, channel: plugin.name, value: v),
+                            state: &state, into: &reused)
+            out.append(reused)
+        }
+        return out
+    }
+
     /// What `validate` says about each value (nil where it is fine).
     public static func problems(_ plugin: Plugin, in values: [JSONValue]) -> [String?] {
         values.map { plugin.validate($0) }

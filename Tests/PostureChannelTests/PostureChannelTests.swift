@@ -1,4 +1,5 @@
 import AttuneCore
+import AttuneTestKit
 @testable import PostureChannel
 import Testing
 
@@ -15,6 +16,29 @@ private func run(_ value: JSONValue, t: Double = 10, _ plugin: PostureChannel = 
 
 private func strength(_ e: Evidence, _ tag: String) -> Double {
     e.tags.first { $0.name == tag }?.strength ?? 0
+}
+
+// MARK: - Evidence into the bus's reused value
+
+/// The bus calls `evidence(from:state:into:)` with one `Evidence` it empties between cues
+/// (storage kept); it must give what `evidence(from:state:)` gives, cue after cue.
+@Test func evidenceIntoAReusedValueMatchesTheReturnedOne() throws {
+    let plugin = PostureChannel(configuration: .init())
+    let values: [JSONValue] = [
+        ["label": "crying", "confidence": 0.9],
+        ["label": "slumped", "end": 14.5],
+        ["label": "Arms folded"],                        // an alias: "(as ...)" in the reason
+        ["label": "leaning forward", "end": 2],          // ends before it starts: a warning
+        ["label": "juggling"],                           // unknown: a warning, the first time
+        ["label": "juggling"],                           // and silence the second
+        ["label": "upright", "confidence": 0.4],
+        ["label": "crying", "confidence": 0.9],
+    ]
+    let reused = try PluginRun.evidenceIntoReusedValue(plugin, for: values)
+    #expect(reused == (try PluginRun.evidence(plugin, for: values)))
+    let tagged = reused.filter { !$0.tags.isEmpty }.count, warned = reused.filter { !$0.warnings.isEmpty }.count
+    #expect(tagged >= 5)
+    #expect(warned == 2)
 }
 
 // MARK: - Vocabulary directions

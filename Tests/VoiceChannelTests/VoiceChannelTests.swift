@@ -1,9 +1,31 @@
 import AttuneCore
+import AttuneTestKit
 import Testing
 @testable import VoiceChannel
 
 @Suite struct VoiceChannelTests {
     let voice = VoiceChannel(configuration: .init())
+
+    // MARK: - Evidence into the bus's reused value
+
+    /// The bus calls `evidence(from:state:into:)` with one `Evidence` it empties between cues
+    /// (storage kept); it must give what `evidence(from:state:)` gives, cue after cue.
+    @Test func evidenceIntoAReusedValueMatchesTheReturnedOne() throws {
+        var values = (0..<8).map(calmValue)
+        values += [
+            ["loudness_db": -12, "speech_rate_sps": 6.5, "f0_mean_hz": 260, "f0_sd_hz": 45, "pause_ratio": 0.05],  // agitated
+            ["loudness_db": -36, "speech_rate_sps": 2.8, "f0_sd_hz": 8, "pause_ratio": 0.6],                    // flat
+            ["jitter": 0.05, "shimmer": 0.08, "hnr_db": 3, "loudness_db": -20],                                // tense
+            ["made_up_feature": 1, "f0_mean_hz": 205],                                                            // a warning
+            ["nothing_known": 1],                                                                                 // no feature
+            calmValue(3),
+        ]
+        let reused = try PluginRun.evidenceIntoReusedValue(voice, for: values)
+        #expect(reused == (try PluginRun.evidence(voice, for: values)))
+        let tagged = reused.filter { !$0.tags.isEmpty }.count, warned = reused.filter { !$0.warnings.isEmpty }.count
+        #expect(tagged >= 3)
+        #expect(warned >= 2)
+    }
 
     // MARK: - Directions
 

@@ -37,6 +37,8 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     /// the other is compared with (`before`): rebuilt in place too, not allocated afresh each time.
     private var priorScratch = FusedState()
     private var beforeScratch = FusedState()
+    /// The evidence plugins write each cue's into (see ``ChannelPlugin/evidence(from:state:into:)``).
+    private var evidenceScratch = Evidence()
     private var arrivals = 0
     /// (session, arrival) of every event within the last `idleEvents`, oldest first,
     /// from `idleHead` on: the eviction candidates, in a deterministic order.
@@ -370,7 +372,12 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
             guard let index = channels.index(of: cue.channel) else { return }
             let slot = Int(cue.source.rawValue) * channels.entries.count + index
             if session.slots[slot] == nil { session.slots[slot] = channels.entries[index].makeSlot() }
-            var evidence = session.slots[slot]!.evidence(from: cue)
+            // Into the bus's reused evidence (moved out and back): its tag array's storage is kept
+            // from cue to cue, so a plugin that appends into it allocates none.
+            var evidence = Evidence()
+            swap(&evidence, &evidenceScratch)
+            evidence.reset()
+            session.slots[slot]!.evidence(from: cue, into: &evidence)
             for message in evidence.warnings { warningOutbox.append((cue.line, message)) }
             // Response cues describe the listener's move, not anyone's affect: they go to the tracker, not to fusion.
             var responseCues: [ResponseCue] = []
@@ -391,6 +398,8 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
                 hasBefore = true
             }
             fusion.apply(evidence, of: cue, channel: ChannelInfo(name: cue.channel, index: index), to: &session.fusion)
+            evidence.reset()   // this cue's reasons released now, not at the next cue
+            swap(&evidence, &evidenceScratch)
             eventName = cue.channel
             source = cue.source
         case .control(let c):

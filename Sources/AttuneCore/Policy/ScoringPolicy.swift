@@ -197,13 +197,13 @@ struct DeferredReasons: Sendable {
             ranked.reasons(max: tables.configuration.maxReasons).writeJSONMembers(into: &w)
         }
         // Emptied now, not at the next line: the ranking holds Strings of this line's state.
-        ranked.removeAll(keepingCapacity: true)
+        if !ranked.isEmpty { ranked.removeAll(keepingCapacity: true) }
     }
 
     /// Every contribution to the chosen mode above 0.005, strongest first (ties by feature name),
     /// over what `ranked` held.
     private func rank(into ranked: inout [RankedReason]) {
-        ranked.removeAll(keepingCapacity: true)
+        if !ranked.isEmpty { ranked.removeAll(keepingCapacity: true) }
         // Room for every feature at once: grown from empty, the array was reallocated two or three times a line.
         ranked.reserveCapacity(fused.other.tags.count + ScoringTables.stateFeatureCount)
         tables.forEachContribution(of: fused) { feature, value, w, channel, text in

@@ -58,6 +58,12 @@ public struct LineError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     public var description: String { "line \(line): \(message)" }
 
+    public init(line: Int, kind: Kind, message: String) {
+        self.line = line
+        self.kind = kind
+        self.message = message
+    }
+
     /// A line over the length limit, known by its length only.
     public static func overlong(line: Int, length: Int, limit: Int) -> LineError {
         LineError(line: line, kind: .tooLong, message: "line is \(length) bytes, over the \(limit)-byte limit")
