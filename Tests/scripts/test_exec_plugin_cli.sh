@@ -25,13 +25,15 @@ check "python plugin: counted in the summary" 'grep -q "attune: plugin physio: 2
 check "python plugin: deterministic" 'cmp -s "$tmp/out" "$tmp/out2"'
 
 start=$(date +%s)
-"$attune" run --emit every --plugin-timeout 0.5 --plugin physio="$hs; exec sleep 60" \
+# An odd duration: the check below looks for this process by its command line, and a
+# plain "sleep 60" elsewhere on the machine made it fail.
+"$attune" run --emit every --plugin-timeout 0.5 --plugin physio="$hs; exec sleep 61.25" \
     Examples/physio-plugin/sample.jsonl >"$tmp/out" 2>"$tmp/err"; code=$?
 check "hang: exit 0, bounded time" '[ $code = 0 ] && [ $(( $(date +%s) - start )) -lt 10 ]'
 check "hang: clear message" 'grep -q "attune: plugin physio (.*): no reply within 0.5 s (cue at line 1); channel physio disabled" "$tmp/err"'
 check "hang: later cues rejected and counted" 'grep -q "cues rejected (channel disabled)" "$tmp/err" && grep -q "23 lines read" "$tmp/err"'
 check "hang: affect cues still answered" '[ "$(grep -c "\"event\":\"affect\"" "$tmp/out")" = 3 ]'
-check "hang: the plugin was killed" '! pgrep -fx "sleep 60" >/dev/null'
+check "hang: the plugin was killed" '! pgrep -fx "sleep 61.25" >/dev/null'
 
 "$attune" run --strict --plugin physio="$hs; read l; echo garbage" \
     Examples/physio-plugin/sample.jsonl >"$tmp/out" 2>"$tmp/err"; code=$?
