@@ -202,3 +202,42 @@ func everyBus(maxLateness: Double = 0.5) -> CueBus<KalmanFusion, ScoringPolicy> 
         }
     }
 }
+
+/// Keeps every value it is given, and warns when one it kept has changed since: the engine hands
+/// an applied cue's `value` member array back to its decoder for the next line, which must never
+/// write into an array someone still holds.
+private struct KeepingChannel: ChannelPlugin {
+    let name = "keep"
+    struct State: Sendable { var kept: [(value: JSONValue, text: String)] = [] }
+    func makeState() -> State { State() }
+    func validate(_ value: JSONValue) -> String? { nil }
+    func evidence(from cue: Cue, state: inout State) -> Evidence {
+        let changed = state.kept.filter { $0.value.jsonText != $0.text }.count
+        state.kept.append((cue.value, cue.value.jsonText))
+        return Evidence(warnings: changed > 0 ? ["\(changed) kept values changed by line \(cue.line)"] : [])
+    }
+}
+
+@Test func recycledMemberArraysLeaveHeldValuesAlone() {
+    var channels = ChannelRegistry()
+    channels.register(KeepingChannel())
+    var c = BusConfiguration()
+    c.emit = .every
+    var engine = Engine(bus: CueBus<KalmanFusion, ScoringPolicy>(channels: channels, configuration: c))
+    var expected: [String] = []
+    for i in 0..<120 {
+        // Objects of 1 to 12 members, numbers and arrays, in two sessions and out of order.
+        let n = 1 + (i * 7) % 12
+        let members = (0..<n).map { k in "\"k\(k)\":" + (k % 3 == 0 ? "[\(i),\(k)]" : "\(i * 100 + k)") }
+        let t = Double(i / 2) + (i % 2 == 0 ? 0.3 : 0.0)
+        let line = "{\"t\":\(t),\"session\":\"s\(i % 2)\",\"channel\":\"keep\",\"value\":{\(members.joined(separator: ","))}}"
+        if case .failure(let e) = engine.ingest(line: line) { Issue.record("\(e)") }
+        _ = engine.drain()
+        expected.append(line)
+    }
+    engine.finish()
+    _ = engine.drain()
+    #expect(engine.drainWarnings().map(\.message) == [])
+    #expect(engine.counts.accepted == expected.count)
+    #expect(engine.bus.counts.applied == expected.count)
+}

@@ -39,6 +39,10 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     private var beforeScratch = FusedState()
     /// The evidence plugins write each cue's into (see ``ChannelPlugin/evidence(from:state:into:)``).
     private var evidenceScratch = Evidence()
+    /// The member array of the last applied cue's `value` object, for the engine to hand back to
+    /// its decoder (``LineDecoder/spareMembers``): a cue waits in the reorder buffer after it is
+    /// decoded, so only once it has been applied is its array free for another line.
+    var spareMembers: [JSONObject.Member] = []
     private var arrivals = 0
     /// (session, arrival) of every event within the last `idleEvents`, oldest first,
     /// from `idleHead` on: the eviction candidates, in a deterministic order.
@@ -402,6 +406,7 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
             swap(&evidence, &evidenceScratch)
             eventName = cue.channel
             source = cue.source
+            Self.recycle(&cue, into: &spareMembers)
         case .control(let c):
             eventName = c.kind.rawValue
         }
@@ -448,6 +453,14 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
     private static func snapshot(_ fusion: Fusion, _ state: Fusion.State, into out: inout FusedState) {
         fusion.snapshot(state, into: &out)
         out.responses = ResponseHistory()
+    }
+
+    /// Moves an applied cue's `value` member array into `spare` (the cue is done with).
+    private static func recycle(_ cue: inout Cue, into spare: inout [JSONObject.Member]) {
+        guard case .object = cue.value else { return }
+        var value = JSONValue.null
+        swap(&value, &cue.value)
+        if case .object(let object) = consume value { spare = object.members }
     }
 
     /// Consuming: the recommendation moves into the outbox instead of being copied (every

@@ -30,6 +30,8 @@ public struct Engine<Fusion: FusionStage, Policy: ResponsePolicy> {
     @_specialize(where Fusion == KalmanFusion, Policy == ScoringPolicy)
     public mutating func ingest(line bytes: UnsafeRawBufferPointer) -> Result<Void, LineError> {
         counts.read += 1
+        // The last applied cue's member array goes back to the decoder for this line's `value`.
+        if bus.spareMembers.capacity > 0 { swap(&decoder.spareMembers, &bus.spareMembers) }
         switch decoder.decode(bytes, line: counts.read) {
         case .success(let event):
             accept(event)

@@ -96,6 +96,9 @@ public final class LineDecoder {
     /// byte for byte before any String is made for it.
     private let channelBytes: [[UInt8]]
     private let strings = StringCache()
+    /// A member array the engine hands back once the cue that held it has been applied
+    /// (``CueBus/spareMembers``): the next `value` object is built in it instead of a new one.
+    var spareMembers: [JSONObject.Member] = []
 
     public init(channels: ChannelRegistry, limits: WireLimits = WireLimits()) {
         self.channels = channels
@@ -176,7 +179,11 @@ public final class LineDecoder {
             case UInt8(ascii: "c") where cStringEquals(key, "control"): control.set(v)
             case UInt8(ascii: "v") where cStringEquals(key, "value"):
                 valueField.set(v)
-                value = makeValue(v, keys: &keptKeys, nonFinite: &sawNonFinite)
+                if let v, json_object_get_type(v) == json_type_object {
+                    value = makeTopObject(v, keys: &keptKeys, nonFinite: &sawNonFinite)
+                } else {
+                    value = makeValue(v, keys: &keptKeys, nonFinite: &sawNonFinite)
+                }
                 entry = attune_entry_next(e)
                 continue
             default: break
@@ -331,20 +338,44 @@ public final class LineDecoder {
             for i in 0..<n { items.append(makeValue(json_object_array_get_idx(object, i), keys: &keys, nonFinite: &nonFinite)) }
             return .array(items)
         case json_type_object:
-            let n = Int(attune_object_count(object))
-            keys += n
             var members: [JSONObject.Member] = []
-            members.reserveCapacity(n)
-            var entry = attune_object_first(object)
-            while let e = entry {
-                // Keys are C strings in json-c (cut at a NUL), as `String(cString:)` read them.
-                let k = UnsafeRawPointer(attune_entry_key(e)!).assumingMemoryBound(to: UInt8.self)
-                let key = strings.string(k, count: strlen(k))
-                members.append(.init(key: key, value: makeValue(attune_entry_value(e), keys: &keys, nonFinite: &nonFinite)))
-                entry = attune_entry_next(e)
-            }
+            appendMembers(of: object, to: &members, keys: &keys, nonFinite: &nonFinite)
             return .object(JSONObject(members))
         default: return .null
+        }
+    }
+
+    /// ``makeValue(_:keys:nonFinite:)`` of a line's top-level `value` object, built in
+    /// ``spareMembers`` when there is one of about the right size (a spare grown by one wide
+    /// object is not handed on to every later cue).
+    private func makeTopObject(_ object: OpaquePointer, keys: inout Int, nonFinite: inout Bool) -> JSONValue {
+        let n = Int(attune_object_count(object))
+        var members: [JSONObject.Member] = []
+        swap(&members, &spareMembers)
+        if members.capacity < n || members.capacity > 2 * n + 8 {
+            members = []
+        } else {
+            // Element by element: `removeAll(keepingCapacity:)` takes the generic `replaceSubrange`.
+            while !members.isEmpty { members.removeLast() }
+        }
+        appendMembers(of: object, to: &members, keys: &keys, nonFinite: &nonFinite)
+        return .object(JSONObject(members))
+    }
+
+    /// Appends a json-c object's members, in json-c's order, to `members`.
+    @inline(__always)
+    private func appendMembers(of object: OpaquePointer, to members: inout [JSONObject.Member],
+                               keys: inout Int, nonFinite: inout Bool) {
+        let n = Int(attune_object_count(object))
+        keys += n
+        members.reserveCapacity(members.count + n)
+        var entry = attune_object_first(object)
+        while let e = entry {
+            // Keys are C strings in json-c (cut at a NUL), as `String(cString:)` read them.
+            let k = UnsafeRawPointer(attune_entry_key(e)!).assumingMemoryBound(to: UInt8.self)
+            let key = strings.string(k, count: strlen(k))
+            members.append(.init(key: key, value: makeValue(attune_entry_value(e), keys: &keys, nonFinite: &nonFinite)))
+            entry = attune_entry_next(e)
         }
     }
 
