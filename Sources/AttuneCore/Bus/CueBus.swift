@@ -377,10 +377,10 @@ public struct CueBus<Fusion: FusionStage, Policy: ResponsePolicy>: Sendable {
             let slot = Int(cue.source.rawValue) * channels.entries.count + index
             if session.slots[slot] == nil { session.slots[slot] = channels.entries[index].makeSlot() }
             // Into the bus's reused evidence (moved out and back): its tag array's storage is kept
-            // from cue to cue, so a plugin that appends into it allocates none.
+            // from cue to cue, so a plugin that appends into it allocates none. It is reset before
+            // it goes back, below, so it arrives empty.
             var evidence = Evidence()
             swap(&evidence, &evidenceScratch)
-            evidence.reset()
             session.slots[slot]!.evidence(from: cue, into: &evidence)
             for message in evidence.warnings { warningOutbox.append((cue.line, message)) }
             // Response cues describe the listener's move, not anyone's affect: they go to the tracker, not to fusion.
